@@ -1,0 +1,40 @@
+"""Dates are stored as ISO dates and typed the way people write them (dd/mm/yyyy)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from fieldlog.i18n import current_language
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_date(text: str | date) -> date:
+    """Accepts dd/mm/yyyy (also with . or -) and yyyy-mm-dd; raises ValueError otherwise."""
+    if isinstance(text, date):
+        return text
+    if match := _ISO.match(text or ""):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DMY.match(text or ""):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise ValueError(text)
+    return date(year, month, day)
+
+
+def format_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    if current_language() == "fr":
+        return value.strftime("%d/%m/%Y")
+    return value.isoformat()
+
+
+def date_hint() -> str:
+    return "jj/mm/aaaa" if current_language() == "fr" else "dd/mm/yyyy"
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -1,0 +1,1 @@
+"""All reads and writes. Every write is stamped (office, sequence, HLC) and logged."""

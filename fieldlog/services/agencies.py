@@ -1,0 +1,112 @@
+"""Agencies: police, gendarmerie, ministries, courts, civil society, UN entities…"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from fieldlog.database import Database
+from fieldlog.errors import NotFound
+from fieldlog.i18n import _
+from fieldlog.models import Agency, AgencyBase
+from fieldlog.services.common import PAGE_SIZE, Checker, Page
+from fieldlog.services.writer import writing
+from fieldlog.text import fold
+from fieldlog.vocabulary import AGENCY_KINDS
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    id: str
+    name: str
+    acronym: str
+    country: str
+    kind: str
+    parent_name: str
+
+
+class AgencyPublic(AgencyBase):
+    id: str
+    deleted: bool = False
+
+
+def _validate(db: Database, values: dict, agency_id: str | None = None) -> dict:
+    check = Checker()
+    clean = {
+        "name": check.text("name", values.get("name"), required=True, max_length=300),
+        "acronym": check.text("acronym", values.get("acronym"), max_length=40),
+        "country": check.country("country", values.get("country")),
+        "kind": check.choice("kind", values.get("kind") or "other", AGENCY_KINDS),
+        "parent_id": values.get("parent_id") or None,
+    }
+    parent = clean["parent_id"]
+    if parent:
+        with db.read() as session:
+            seen = {agency_id}
+            while parent:
+                if parent in seen:
+                    check.fail("parent_id", _("An agency cannot be its own parent."))
+                    break
+                seen.add(parent)
+                parent = session.execute(select(Agency.parent_id).where(Agency.id == parent)).scalar_one_or_none()
+    check.check()
+    return clean
+
+
+def create_agency(db: Database, **values) -> str:
+    clean = _validate(db, values)
+    with writing(db) as writer:
+        return writer.insert(Agency, clean)
+
+
+def update_agency(db: Database, agency_id: str, **values) -> dict:
+    clean = _validate(db, values, agency_id)
+    with writing(db) as writer:
+        return writer.update(Agency, agency_id, clean)
+
+
+def get_agency(db: Database, agency_id: str) -> AgencyPublic:
+    with db.read() as session:
+        agency = session.get(Agency, agency_id)
+        if agency is None:
+            raise NotFound(_("No such agency."))
+        return AgencyPublic.model_validate(agency, from_attributes=True)
+
+
+def list_agencies(db: Database, *, search: str = "", offset: int = 0, limit: int = PAGE_SIZE) -> Page[AgencyRow]:
+    parent = aliased(Agency)
+    where = [Agency.deleted == False]  # noqa: E712
+    if search.strip():
+        needle = f"%{fold(search.strip())}%"
+        where.append(or_(Agency.sort_key.like(needle), func.fl_fold(Agency.acronym).like(needle)))
+    with db.read() as session:
+        total = session.execute(select(func.count()).select_from(Agency).where(*where)).scalar_one()
+        rows = session.execute(
+            select(Agency.id, Agency.name, Agency.acronym, Agency.country, Agency.kind, parent.name.label("parent_name"))
+            .outerjoin(parent, parent.id == Agency.parent_id)
+            .where(*where)
+            .order_by(Agency.sort_key, Agency.id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    return Page(
+        rows=[AgencyRow(r.id, r.name, r.acronym, r.country, r.kind, r.parent_name or "") for r in rows],
+        total=total, offset=offset, limit=limit,
+    )
+
+
+def agency_choices(db: Database, *, exclude: str | None = None) -> list[tuple[str, str]]:
+    """(label, id) for every live agency, for a picker."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Agency.id, Agency.name, Agency.acronym, Agency.country)
+            .where(Agency.deleted == False)  # noqa: E712
+            .order_by(Agency.sort_key, Agency.id)
+        ).all()
+    return [
+        (f"{r.name} ({r.acronym})" if r.acronym else r.name, r.id)
+        for r in rows
+        if r.id != exclude
+    ]

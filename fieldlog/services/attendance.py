@@ -1,0 +1,160 @@
+"""Enrolment of participants in a workshop, and day-by-day attendance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select, text
+
+from fieldlog.database import Database
+from fieldlog.dates import days_between, parse_date
+from fieldlog.errors import NotFound, ValidationError
+from fieldlog.i18n import _
+from fieldlog.models import Attendance, Enrolment, Participant, Workshop
+from fieldlog.services.writer import writing
+from fieldlog.vocabulary import ROLES
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    enrolment_id: str
+    participant_id: str
+    name: str
+    sex: str
+    agency: str
+    role: str
+    marks: dict[date, bool] = field(default_factory=dict)
+
+    @property
+    def days_present(self) -> int:
+        return sum(1 for present in self.marks.values() if present)
+
+
+@dataclass(frozen=True)
+class Roster:
+    workshop_id: str
+    days: list[date]
+    rows: list[RosterRow]
+
+
+def _live_workshop(session, workshop_id: str) -> Workshop:
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None or workshop.deleted:
+        raise NotFound(_("No such workshop."))
+    return workshop
+
+
+def workshop_roster(db: Database, workshop_id: str) -> Roster:
+    """Enrolled participants (live ones) with their marks per workshop day."""
+    with db.read() as session:
+        workshop = _live_workshop(session, workshop_id)
+        days = days_between(workshop.start_date, workshop.end_date)
+        people = session.execute(
+            text(
+                "SELECT e.id AS enrolment_id, p.id AS participant_id, p.family_name, p.given_names, p.sex, "
+                "e.role, COALESCE(NULLIF(a.acronym, ''), a.name, '') AS agency "
+                "FROM enrolment e JOIN participant p ON p.id = e.participant_id "
+                "LEFT JOIN agency a ON a.id = p.agency_id "
+                "WHERE e.workshop_id = :w AND e.deleted = 0 AND p.deleted = 0 "
+                "ORDER BY p.sort_key, p.id"
+            ),
+            {"w": workshop_id},
+        ).all()
+        marks: dict[str, dict[date, bool]] = {}
+        for enrolment_id, day, present in session.execute(
+            text(
+                "SELECT t.enrolment_id, t.day, t.present FROM attendance t "
+                "JOIN enrolment e ON e.id = t.enrolment_id "
+                "WHERE e.workshop_id = :w AND e.deleted = 0 AND t.deleted = 0"
+            ),
+            {"w": workshop_id},
+        ):
+            marks.setdefault(enrolment_id, {})[date.fromisoformat(day)] = bool(present)
+    rows = [
+        RosterRow(
+            enrolment_id=r.enrolment_id,
+            participant_id=r.participant_id,
+            name=f"{r.family_name.upper()} {r.given_names}".strip(),
+            sex=r.sex,
+            agency=r.agency,
+            role=r.role,
+            marks=marks.get(r.enrolment_id, {}),
+        )
+        for r in people
+    ]
+    return Roster(workshop_id=workshop_id, days=days, rows=rows)
+
+
+def enrol_participant(db: Database, *, workshop_id: str, participant_id: str, role: str = "participant") -> str:
+    """Enrol someone; enrolling the same person twice is refused."""
+    if role not in ROLES:
+        raise ValidationError({"role": _("Not one of the choices.")})
+    with writing(db) as writer:
+        session = writer.session
+        _live_workshop(session, workshop_id)
+        person = session.get(Participant, participant_id)
+        if person is None or person.deleted:
+            raise ValidationError({"participant_id": _("No such participant.")})
+        existing = session.execute(
+            select(Enrolment.id, Enrolment.deleted)
+            .where(Enrolment.workshop_id == workshop_id, Enrolment.participant_id == participant_id)
+            .order_by(Enrolment.deleted)
+        ).first()
+        if existing is not None and not existing.deleted:
+            raise ValidationError({"participant_id": _("This person is already enrolled in this workshop.")})
+        if existing is not None:
+            writer.update(Enrolment, existing.id, {"deleted": False, "role": role}, op="restore")
+            return existing.id
+        return writer.insert(Enrolment, {"workshop_id": workshop_id, "participant_id": participant_id, "role": role})
+
+
+def change_role(db: Database, *, enrolment_id: str, role: str) -> None:
+    if role not in ROLES:
+        raise ValidationError({"role": _("Not one of the choices.")})
+    with writing(db) as writer:
+        writer.update(Enrolment, enrolment_id, {"role": role})
+
+
+def _check_day(session, enrolment_id: str, day: date) -> None:
+    enrolment = session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.deleted:
+        raise NotFound(_("No such enrolment."))
+    workshop = _live_workshop(session, enrolment.workshop_id)
+    if not workshop.start_date <= day <= workshop.end_date:
+        raise ValidationError({"day": _("This day is not a day of the workshop.")})
+
+
+def _mark(writer, enrolment_id: str, day: date, present: bool) -> None:
+    existing = writer.session.execute(
+        select(Attendance.id)
+        .where(Attendance.enrolment_id == enrolment_id, Attendance.day == day, Attendance.deleted == False)  # noqa: E712
+    ).scalar_one_or_none()
+    if existing:
+        writer.update(Attendance, existing, {"present": present})
+    else:
+        writer.insert(Attendance, {"enrolment_id": enrolment_id, "day": day, "present": present})
+
+
+def set_attendance(db: Database, *, enrolment_id: str, day: date | str, present: bool) -> None:
+    day = parse_date(day)
+    with writing(db) as writer:
+        _check_day(writer.session, enrolment_id, day)
+        _mark(writer, enrolment_id, day, present)
+
+
+def set_day_attendance(db: Database, *, workshop_id: str, day: date | str, present: bool) -> int:
+    """Mark every enrolled person present (or absent) on one day, in one transaction."""
+    day = parse_date(day)
+    with writing(db) as writer:
+        workshop = _live_workshop(writer.session, workshop_id)
+        if not workshop.start_date <= day <= workshop.end_date:
+            raise ValidationError({"day": _("This day is not a day of the workshop.")})
+        enrolments = writer.session.execute(
+            select(Enrolment.id)
+            .join(Participant, Participant.id == Enrolment.participant_id)
+            .where(Enrolment.workshop_id == workshop_id, Enrolment.deleted == False, Participant.deleted == False)  # noqa: E712
+        ).scalars().all()
+        for enrolment_id in enrolments:
+            _mark(writer, enrolment_id, day, present)
+    return len(enrolments)

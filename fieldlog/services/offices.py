@@ -1,0 +1,80 @@
+"""This database's office and the person using it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+
+from fieldlog.database import Database
+from fieldlog.errors import FieldlogError
+from fieldlog.i18n import _
+from fieldlog.models import LocalState, Office
+from fieldlog.services.common import Checker
+from fieldlog.ids import new_id
+from fieldlog.services.writer import save_clock, writer_for
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    id: str
+    code: str
+    name: str
+    country: str
+    author: str
+
+
+def validate_office(*, code: str, name: str, country: str, author: str) -> dict:
+    check = Checker()
+    values = {
+        "code": check.text("code", code, required=True, max_length=16).upper(),
+        "name": check.text("name", name, required=True, max_length=200),
+        "country": check.country("country", country, required=True),
+    }
+    author = check.text("author", author, max_length=200)
+    check.check()
+    return {**values, "author": author}
+
+
+def local_office(db: Database) -> OfficeInfo | None:
+    with db.read() as session:
+        row = session.execute(
+            select(Office.code, Office.name, Office.country, Office.id, LocalState.author)
+            .join(LocalState, LocalState.office_id == Office.id)
+        ).first()
+    if row is None:
+        return None
+    return OfficeInfo(id=row.id, code=row.code, name=row.name, country=row.country, author=row.author)
+
+
+def initialise_office(db: Database, *, code: str, name: str, country: str, author: str = "") -> OfficeInfo:
+    """Give this database its office identity; re-running with the same code is harmless."""
+    values = validate_office(code=code, name=name, country=country, author=author)
+    existing = local_office(db)
+    if existing is not None:
+        if existing.code != values["code"]:
+            raise FieldlogError(
+                _("This database already belongs to office {code}.").format(code=existing.code)
+            )
+        return existing
+    office_id = new_id()
+    with db.write() as session:
+        session.execute(
+            insert(LocalState.__table__).values(key="local", office_id=office_id, author=values["author"])
+        )
+        writer = writer_for(session)
+        writer.insert(
+            Office,
+            {"id": office_id, "code": values["code"], "name": values["name"], "country": values["country"]},
+        )
+        save_clock(session, writer)
+    return OfficeInfo(id=office_id, author=values["author"], code=values["code"], name=values["name"], country=values["country"])
+
+
+def set_author(db: Database, *, author: str) -> None:
+    """The name of the person at the keyboard, recorded on every change they make."""
+    with db.write() as session:
+        state = session.get(LocalState, "local")
+        if state is not None:
+            state.author = author.strip()
+            session.add(state)

@@ -1,0 +1,162 @@
+"""Workshops (activities): trainings, national workshops, dialogues, missions…"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+
+from fieldlog.database import Database
+from fieldlog.errors import NotFound
+from fieldlog.i18n import _
+from fieldlog.models import Attendance, Enrolment, Workshop, WorkshopBase
+from fieldlog.services.common import PAGE_SIZE, Checker, Page
+from fieldlog.services.writer import writing
+from fieldlog.text import fold
+from fieldlog.vocabulary import PILLARS, WORKSHOP_KINDS, WORKSHOP_STATUSES
+
+MAX_DAYS = 62
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    id: str
+    title: str
+    kind: str
+    start_date: date
+    end_date: date
+    city: str
+    country: str
+    status: str
+    enrolled: int
+
+
+class WorkshopPublic(WorkshopBase):
+    id: str
+    deleted: bool = False
+
+
+TEXT_FIELDS = {
+    "city": 120, "venue": 300, "programme": 300, "organisers": 600,
+    "partners": 600, "funders": 600, "themes": 600, "notes": 4000,
+}
+
+
+def _validate(db: Database, values: dict, workshop_id: str | None = None) -> dict:
+    check = Checker()
+    clean = {
+        "title": check.text("title", values.get("title"), required=True, max_length=400),
+        "kind": check.choice("kind", values.get("kind") or "national_workshop", WORKSHOP_KINDS),
+        "start_date": check.date("start_date", values.get("start_date")),
+        "end_date": check.date("end_date", values.get("end_date")),
+        "country": check.country("country", values.get("country")),
+        "pillar": check.choice("pillar", values.get("pillar"), PILLARS, required=False),
+        "status": check.choice("status", values.get("status") or "planned", WORKSHOP_STATUSES),
+    }
+    for name, limit in TEXT_FIELDS.items():
+        clean[name] = check.text(name, values.get(name), max_length=limit)
+    first, last = clean["start_date"], clean["end_date"]
+    if first and last:
+        if last < first:
+            check.fail("end_date", _("The last day is before the first day."))
+        elif (last - first).days >= MAX_DAYS:
+            check.fail("end_date", _("A workshop lasts at most {n} days.").format(n=MAX_DAYS))
+        elif workshop_id:
+            with db.read() as session:
+                outside = session.execute(
+                    select(func.count())
+                    .select_from(Attendance)
+                    .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+                    .where(
+                        Enrolment.workshop_id == workshop_id,
+                        Attendance.deleted == False,  # noqa: E712
+                        Enrolment.deleted == False,  # noqa: E712
+                        or_(Attendance.day < first, Attendance.day > last),
+                    )
+                ).scalar_one()
+            if outside:
+                check.fail("end_date", _("Attendance is recorded on days outside these dates."))
+    check.check()
+    return clean
+
+
+def create_workshop(db: Database, **values) -> str:
+    clean = _validate(db, values)
+    with writing(db) as writer:
+        return writer.insert(Workshop, clean)
+
+
+def update_workshop(db: Database, workshop_id: str, **values) -> dict:
+    clean = _validate(db, values, workshop_id)
+    with writing(db) as writer:
+        return writer.update(Workshop, workshop_id, clean)
+
+
+def get_workshop(db: Database, workshop_id: str) -> WorkshopPublic:
+    with db.read() as session:
+        row = session.get(Workshop, workshop_id)
+        if row is None:
+            raise NotFound(_("No such workshop."))
+        return WorkshopPublic.model_validate(row, from_attributes=True)
+
+
+def list_workshops(
+    db: Database,
+    *,
+    search: str = "",
+    year: int | None = None,
+    country: str = "",
+    status: str = "",
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> Page[WorkshopRow]:
+    """Newest first, with the number of people enrolled."""
+    where = [Workshop.deleted == False]  # noqa: E712
+    if search.strip():
+        needle = f"%{fold(search.strip())}%"
+        where.append(or_(func.fl_fold(Workshop.title).like(needle), func.fl_fold(Workshop.city).like(needle)))
+    if year:
+        where.append(and_(Workshop.start_date <= date(year, 12, 31), Workshop.end_date >= date(year, 1, 1)))
+    if country:
+        where.append(Workshop.country == country)
+    if status:
+        where.append(Workshop.status == status)
+    enrolled = (
+        select(func.count())
+        .where(Enrolment.workshop_id == Workshop.id, Enrolment.deleted == False)  # noqa: E712
+        .correlate(Workshop)
+        .scalar_subquery()
+    )
+    with db.read() as session:
+        total = session.execute(select(func.count()).select_from(Workshop).where(*where)).scalar_one()
+        rows = session.execute(
+            select(
+                Workshop.id, Workshop.title, Workshop.kind, Workshop.start_date, Workshop.end_date,
+                Workshop.city, Workshop.country, Workshop.status, enrolled.label("enrolled"),
+            )
+            .where(*where)
+            .order_by(Workshop.start_date.desc(), Workshop.id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    return Page(rows=[WorkshopRow(*r) for r in rows], total=total, offset=offset, limit=limit)
+
+
+def workshop_years(db: Database) -> list[int]:
+    with db.read() as session:
+        rows = session.execute(
+            select(func.distinct(func.substr(Workshop.start_date, 1, 4))).where(Workshop.deleted == False)  # noqa: E712
+        ).scalars().all()
+    return sorted((int(y) for y in rows if y), reverse=True)
+
+
+def workshop_choices(db: Database) -> list[tuple[str, str]]:
+    """(label, id) for every live workshop, newest first, for a picker."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Workshop.id, Workshop.title, Workshop.start_date)
+            .where(Workshop.deleted == False)  # noqa: E712
+            .order_by(Workshop.start_date.desc(), Workshop.id)
+        ).all()
+    return [(f"{r.start_date.isoformat()} {r.title}", r.id) for r in rows]
