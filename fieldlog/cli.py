@@ -1,0 +1,149 @@
+"""The `fieldlog` command. Without a sub-command it opens the terminal interface.
+
+Textual is imported only when the interface opens, so scripts stay fast and terminal-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from fieldlog import __version__
+from fieldlog.errors import FieldlogError
+from fieldlog.i18n import _, set_language
+from fieldlog.settings import Settings, resolve_db_path, resolve_language
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", metavar=_("PATH"), default=default,
+                        help=_("database file (default: $FIELDLOG_DB, then the user data folder)"))
+    parser.add_argument("--lang", choices=("fr", "en"), default=default,
+                        help=_("interface language (default: settings, then the system locale)"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldlog",
+        description=_("Record capacity-building workshops, participants, attendance and outcomes."),
+    )
+    parser.add_argument("--version", action="version", version=f"fieldlog {__version__}")
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+
+    init = commands.add_parser("init", help=_("give this database its office identity"))
+    _common(init, top=False)
+    init.add_argument("--office", required=True, metavar=_("CODE"), help=_("office code, such as BKO"))
+    init.add_argument("--name", required=True, help=_("office name, such as \"Bureau de Bamako\""))
+    init.add_argument("--country", required=True, help=_("ISO 3166 country code, such as ML"))
+    init.add_argument("--user", default="", help=_("your name, recorded on every change you make"))
+
+    demo = commands.add_parser("demo", help=_("create a demonstration database (unless it exists) and open it"))
+    _common(demo, top=False)
+    demo.add_argument("--scale", type=int, metavar="N", help=_("generate N synthetic participants instead"))
+    demo.add_argument("--create-only", action="store_true", help=_("create the database without opening it"))
+
+    stats = commands.add_parser("stats", help=_("print counts"))
+    _common(stats, top=False)
+    stats.add_argument("--json", action="store_true", help=_("one JSON object, for scripts"))
+
+    tui = commands.add_parser("open", help=_("open the terminal interface (the default)"))
+    _common(tui, top=False)
+    return parser
+
+
+def _open(db_path: Path):
+    from fieldlog.schema import open_database
+
+    return open_database(db_path)
+
+
+def cmd_init(args) -> int:
+    from fieldlog.services.offices import initialise_office
+
+    db = _open(resolve_db_path(args.db))
+    office = initialise_office(db, code=args.office, name=args.name, country=args.country, author=args.user)
+    print(_("Office {code} ({name}) is set up in {path}.").format(code=office.code, name=office.name, path=db.path))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from fieldlog import demo
+
+    path = resolve_db_path(args.db, demo=True)
+    if args.scale is not None and args.scale < 1:
+        raise FieldlogError(_("--scale must be a positive number."))
+    if path.exists() and path.stat().st_size > 0:
+        db = _open(path)
+        print(_("Using the existing database {path}.").format(path=path), file=sys.stderr)
+    else:
+        db = _open(path)
+        try:
+            if args.scale:
+                demo.create_scale(db, args.scale)
+            else:
+                demo.create_demo(db)
+        except BaseException:
+            db.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            raise
+        print(_("Demonstration database created in {path}.").format(path=path), file=sys.stderr)
+    if args.create_only:
+        return 0
+    return run_tui(db)
+
+
+def cmd_stats(args) -> int:
+    from fieldlog.services.stats import stats
+
+    figures = stats(_open(resolve_db_path(args.db)))
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        labels = {
+            "workshops": _("Workshops"), "participants": _("Participants"), "agencies": _("Agencies"),
+            "outcomes": _("Outcomes"), "attendance_marks": _("Attendance marks"),
+            "individuals_trained": _("Individuals trained"), "women_trained": _("Women trained"),
+        }
+        width = max(len(label) for label in labels.values())
+        for key, label in labels.items():
+            print(f"{label:<{width}}  {figures[key]:>8}")
+    return 0
+
+
+def run_tui(db) -> int:
+    from screens.app import make_app
+
+    make_app(db=db).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings.load()
+    # Language first, so that --help is translated too.
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _rest = early.parse_known_args(argv)
+    set_language(resolve_language(known.lang, settings))
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            return cmd_init(args)
+        if args.command == "demo":
+            return cmd_demo(args)
+        if args.command == "stats":
+            return cmd_stats(args)
+        return run_tui(_open(resolve_db_path(args.db)))
+    except FieldlogError as error:
+        print(_("fieldlog: {message}").format(message=error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("fieldlog: interrupted; nothing was half-written."), file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

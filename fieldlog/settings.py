@@ -1,0 +1,64 @@
+"""Where the database lives and which language to speak: read when fieldlog starts, never
+at import. Precedence: command line, then environment, then the settings file, then defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DB_ENV = "FIELDLOG_DB"
+CONFIG_ENV = "FIELDLOG_CONFIG_DIR"
+
+
+def config_dir() -> Path:
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("fieldlog", appauthor=False))
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("fieldlog", appauthor=False))
+
+
+@dataclass
+class Settings:
+    language: str = ""
+
+    @classmethod
+    def load(cls) -> Settings:
+        path = config_dir() / "settings.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__ and isinstance(v, str)})
+
+    def save(self) -> None:
+        folder = config_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "settings.json"
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        temporary.replace(target)
+
+
+def resolve_db_path(cli_value: str | None, *, demo: bool = False) -> Path:
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV]).expanduser()
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / ("demo.db" if demo else "fieldlog.db")
+
+
+def resolve_language(cli_value: str | None, settings: Settings) -> str:
+    from fieldlog.i18n import system_language
+
+    return cli_value or settings.language or system_language()
