@@ -38,3 +38,10 @@ def date_hint() -> str:
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def format_range(first: date, last: date, *, long: bool = False) -> str:
+    """"13–15 oct. 2021" / "Oct 13 – 15, 2021", from Babel's locale data."""
+    from babel.dates import format_interval
+
+    return format_interval(first, last, "yMMMMd" if long else "yMMMd", locale=current_language())

@@ -57,6 +57,7 @@ class HomeSummary:
     outcomes: int
     year: int
     trained: Trained
+    trained_ever: Trained
     latest: list[WorkshopRow]
     unexported: int
 
@@ -91,6 +92,7 @@ def home_summary(db: Database, *, today: date | None = None) -> HomeSummary:
         outcomes=counts.outcomes,
         year=today.year,
         trained=trained(db, first=date(today.year, 1, 1), last=date(today.year, 12, 31)),
+        trained_ever=trained(db),
         latest=list_workshops(db, limit=5).rows,
         unexported=unexported_changes(db),
     )

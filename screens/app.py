@@ -1,0 +1,122 @@
+"""The fieldlog terminal application. `make_app` is the one way to build it, in the CLI and in tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from fieldlog.database import Database
+from fieldlog.i18n import N_, _
+from fieldlog.services.offices import OfficeInfo, local_office
+from screens.commands import PROVIDERS
+
+SECTIONS = {
+    "home": ("f2", N_("Home")),
+    "workshops": ("f3", N_("Workshops")),
+    "participants": ("f4", N_("Participants")),
+    "agencies": ("f5", N_("Agencies")),
+    "outcomes": ("f6", N_("Outcomes")),
+    "trash": ("f7", N_("Trash")),
+}
+
+
+def _mode(name: str):
+    """Screens are imported when first shown, so the first paint stays fast."""
+
+    def build() -> Screen:
+        from importlib import import_module
+
+        module = import_module(f"screens.{name}")
+        return getattr(module, f"{name.title()}Screen")()
+
+    return build
+
+
+class FieldlogApp(App):
+    CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss"]
+    TITLE = "fieldlog"
+    MODES = {name: _mode(name) for name in SECTIONS}
+    DEFAULT_MODE = "home"
+    COMMANDS = App.COMMANDS | set(PROVIDERS)
+    BINDINGS = [
+        Binding("f1", "help", N_("Help")),
+        *(
+            Binding(key, f"switch_mode('{name}')", label, show=False)
+            for name, (key, label) in SECTIONS.items()
+        ),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+    ]
+
+    class OfficeChecked(Message):
+        def __init__(self, office: OfficeInfo | None) -> None:
+            super().__init__()
+            self.office = office
+
+    def __init__(self, db: Database, *, today: date | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self.today = today or date.today()
+        self.office: OfficeInfo | None = None
+        self.open_forms: set[Screen] = set()
+
+    def on_mount(self) -> None:
+        self.check_office()
+
+    @work(thread=True, exit_on_error=False)
+    def check_office(self) -> None:
+        self.post_message(self.OfficeChecked(local_office(self.db)))
+
+    def on_fieldlog_app_office_checked(self, message: OfficeChecked) -> None:
+        if message.office is not None:
+            self.set_office(message.office)
+            return
+        from screens.setup import SetupScreen
+
+        self.push_screen(SetupScreen(), self.setup_closed)
+
+    def setup_closed(self, office_id: str | None) -> None:
+        if office_id is None:
+            self.exit()
+        else:
+            self.check_office()
+
+    def set_office(self, office: OfficeInfo) -> None:
+        self.office = office
+        self.sub_title = f"{office.code} · {office.name}" + (f" · {office.author}" if office.author else "")
+        if hasattr(self.screen, "reload"):
+            self.screen.reload()
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        if not any(form.dirty for form in self.open_forms):
+            self.exit()
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(_("A form has changes that are not saved. Quit and lose them?"),
+                          yes=_("Quit"), no=_("Stay")),
+            answered,
+        )
+
+    def get_system_commands(self, screen: Screen):
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+
+
+def make_app(*, db: Database, today: date | None = None) -> FieldlogApp:
+    return FieldlogApp(db, today=today)

@@ -1,0 +1,210 @@
+"""The shape shared by record forms: fields, inline errors, save in a worker, and a question
+before unsaved changes are discarded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Footer, Input, Select, Static
+
+from fieldlog.errors import ValidationError
+from fieldlog.i18n import N_, _
+from screens.base import FieldlogModal
+from widgets.form_field import FormField
+
+
+def text_input(value: str = "", *, placeholder: str = "") -> Input:
+    return Input(value=value, placeholder=placeholder, compact=True)
+
+
+def choice(options: list[tuple[str, Any]], *, blank: bool = True, prompt: str | None = None) -> Select:
+    return Select(options, allow_blank=blank, prompt=prompt or _("(none)"), compact=True)
+
+
+class FormScreen(FieldlogModal[str | None]):
+    """Dismisses with the saved record's id, or None when cancelled."""
+
+    FORM_TITLE: ClassVar[str] = ""
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, values: dict[str, Any], choices: dict[str, list[tuple[str, Any]]]) -> None:
+            super().__init__()
+            self.values = values
+            self.choices = choices
+
+    class Saved(Message):
+        def __init__(self, record_id: str) -> None:
+            super().__init__()
+            self.record_id = record_id
+
+    class Invalid(Message):
+        def __init__(self, errors: dict[str, str]) -> None:
+            super().__init__()
+            self.errors = errors
+
+    def __init__(self, record_id: str | None = None) -> None:
+        super().__init__(classes="form-screen")
+        self.record_id = record_id
+        self.initial: dict[str, Any] | None = None
+        self.saving = False
+
+    # --- subclasses ----------------------------------------------------------------------
+
+    def fields(self) -> Iterable[FormField]:
+        raise NotImplementedError
+
+    def read_record(self) -> dict[str, Any]:
+        """Runs in a worker thread: the record's current values, by field name."""
+        raise NotImplementedError
+
+    def read_choices(self) -> dict[str, list[tuple[str, Any]]]:
+        """Runs in a worker thread: options that come from the database, by field name."""
+        return {}
+
+    def initial_values(self) -> dict[str, Any]:
+        """Values a new record starts with."""
+        return {}
+
+    def write_record(self, values: dict[str, Any]) -> str:
+        """Runs in a worker thread: create or update through a service; returns the id."""
+        raise NotImplementedError
+
+    def title_text(self) -> str:
+        return _(self.FORM_TITLE)
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Static(self.title_text(), classes="form-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.fields()
+            yield Static("", classes="form-message")
+            with Horizontal(classes="form-buttons"):
+                yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
+                yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.open_forms.add(self)
+        self.load()
+
+    def on_unmount(self) -> None:
+        self.app.open_forms.discard(self)
+
+    def _ready(self) -> None:
+        self.initial = self.collect()
+        first = next(iter(self.query(FormField)), None)
+        if first is not None:
+            first.control.focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> None:
+        values = self.read_record() if self.record_id else self.initial_values()
+        self.post_message(self.Loaded(values, self.read_choices()))
+
+    def on_form_screen_loaded(self, message: Loaded) -> None:
+        for name, options in message.choices.items():
+            for field in self.query(f"#field-{name}").results(FormField):
+                field.control.set_options(options)
+        self.fill(message.values)
+        self.call_after_refresh(self._ready)
+
+    def fill(self, values: dict[str, Any]) -> None:
+        for field in self.query(FormField):
+            if field.field_name not in values:
+                continue
+            value = values[field.field_name]
+            control = field.control
+            if isinstance(control, Select):
+                control.value = Select.NULL if value in (None, "") else value
+            elif isinstance(control, Input):
+                control.value = "" if value is None else str(value)
+
+    def collect(self) -> dict[str, Any]:
+        return {field.field_name: field.value for field in self.query(FormField)}
+
+    @property
+    def dirty(self) -> bool:
+        return self.initial is not None and self.collect() != self.initial
+
+    # --- saving --------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        self.query_one(".form-message", Static).update(_("Saving…"))
+        self.save(self.collect())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def save(self, values: dict[str, Any]) -> None:
+        try:
+            record_id = self.write_record(values)
+        except ValidationError as error:
+            self.post_message(self.Invalid(error.errors))
+            return
+        except BaseException:
+            self.post_message(self.Invalid({}))
+            raise
+        self.post_message(self.Saved(record_id))
+
+    def on_form_screen_saved(self, message: Saved) -> None:
+        self.saving = False
+        self.dismiss(message.record_id)
+
+    def on_form_screen_invalid(self, message: Invalid) -> None:
+        self.saving = False
+        self.show_errors(message.errors)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        first_invalid = None
+        for field in self.query(FormField):
+            reason = errors.get(field.field_name)
+            field.set_error(reason)
+            if reason and first_invalid is None:
+                first_invalid = field
+        unplaced = [reason for name, reason in errors.items() if not self.query(f"#field-{name}")]
+        note = self.query_one(".form-message", Static)
+        if errors:
+            note.update(" ".join([_("Nothing was saved: please correct the fields marked in red.")] + unplaced))
+        else:
+            note.update(_("Nothing was saved."))
+        if first_invalid is not None:
+            first_invalid.control.focus()
+            first_invalid.scroll_visible()
+
+    # --- leaving -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(_("Discard the changes you have not saved?"), yes=_("Discard"), no=_("Keep editing")),
+            answered,
+        )

@@ -1,0 +1,89 @@
+"""Home: the counts that matter, the latest workshops, and what has not been exported yet."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from fieldlog.dates import format_range
+from fieldlog.formatting import format_number
+from fieldlog.i18n import _, ngettext
+from fieldlog.services.stats import HomeSummary, home_summary
+from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label
+from screens.base import FieldlogScreen
+from widgets.paged_table import clip
+
+
+class HomeScreen(FieldlogScreen):
+    class Loaded(Message):
+        def __init__(self, summary: HomeSummary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("", id="counts")
+            yield Static("", id="trained")
+            yield Static("", id="unexported")
+            yield Static(_("Latest workshops"), classes="section-title")
+            table = DataTable(cursor_type="row", id="latest")
+            table.add_columns(_("Dates"), _("Title"), _("Place"), _("Status"), _("Enrolled"))
+            yield table
+            yield Static(
+                _("F3 Workshops · F4 Participants · F5 Agencies · F6 Outcomes · F7 Trash · Ctrl+P Commands"),
+                id="menu",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#latest", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.office is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        self.post_message(self.Loaded(home_summary(self.app.db, today=self.app.today)))
+
+    def on_home_screen_loaded(self, message: Loaded) -> None:
+        s = message.summary
+        n = format_number
+        self.query_one("#counts", Static).update(
+            _("Workshops {w}   Participants {p}   Agencies {a}   Outcomes {o}").format(
+                w=n(s.workshops), p=n(s.participants), a=n(s.agencies), o=n(s.outcomes)
+            )
+        )
+        self.query_one("#trained", Static).update(
+            _("Trained in {year}: {people} ({women} women, {men} men)").format(
+                year=s.year, people=n(s.trained.people), women=n(s.trained.women), men=n(s.trained.men)
+            )
+            + "\n"
+            + _("Trained since the start: {people} ({women} women, {men} men)").format(
+                people=n(s.trained_ever.people), women=n(s.trained_ever.women), men=n(s.trained_ever.men)
+            )
+        )
+        self.query_one("#unexported", Static).update(
+            ngettext("{n} change not yet exported", "{n} changes not yet exported", s.unexported).format(
+                n=n(s.unexported)
+            )
+        )
+        table = self.query_one("#latest", DataTable)
+        table.clear()
+        for w in s.latest:
+            dates = format_range(w.start_date, w.end_date)
+            place = ", ".join(x for x in (w.city, country_name(w.country)) if x)
+            table.add_row(dates, clip(w.title, 34), clip(place, 20), label(WORKSHOP_STATUSES, w.status), n(w.enrolled), key=w.id)
+
+    @on(DataTable.RowSelected, "#latest")
+    def open_workshop(self, event: DataTable.RowSelected) -> None:
+        from screens.workshop_detail import WorkshopDetailScreen
+
+        self.app.push_screen(WorkshopDetailScreen(event.row_key.value))

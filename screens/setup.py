@@ -1,0 +1,33 @@
+"""First start: which office this is, and who is at the keyboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldlog.i18n import _
+from fieldlog.services.offices import initialise_office
+from fieldlog.vocabulary import country_options
+from screens.form_screen import FormScreen, choice, text_input
+from widgets.form_field import FormField
+
+
+class SetupScreen(FormScreen):
+    FORM_TITLE = ""
+
+    def title_text(self) -> str:
+        return _("Welcome to fieldlog. Which office is this?")
+
+    def fields(self):
+        yield FormField("code", _("Office code"), text_input(placeholder="BKO"), required=True)
+        yield FormField("name", _("Office name"), text_input(placeholder=_("Bureau de Bamako")), required=True)
+        yield FormField("country", _("Country"), choice(country_options()), required=True)
+        yield FormField("author", _("Your name"), text_input())
+
+    def write_record(self, values: dict[str, Any]) -> str:
+        return initialise_office(
+            self.app.db, code=values["code"] or "", name=values["name"] or "",
+            country=values["country"] or "", author=values["author"] or "",
+        ).id
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
