@@ -9,19 +9,10 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import fieldlog.models  # noqa: F401  (registers the tables on the metadata)
+from migrations.filters import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-# Objects that live in migrations but not in the models (full-text search index).
-UNMODELLED_PREFIXES = ("participant_fts",)
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and name and name.startswith(UNMODELLED_PREFIXES):
-        return False
-    return True
-
 
 def run_migrations(connection) -> None:
     context.configure(

@@ -1,0 +1,5 @@
+import sys
+
+from fieldlog.cli import main
+
+sys.exit(main())
