@@ -34,7 +34,7 @@ class HomeScreen(FieldlogScreen):
             table.add_columns(_("Dates"), _("Title"), _("Place"), _("Status"), _("Enrolled"))
             yield table
             yield Static(
-                _("F3 Workshops · F4 Participants · F5 Agencies · F6 Outcomes · F7 Trash · Ctrl+P Commands"),
+                _("F3 Workshops  F4 Participants  F5 Agencies  F6 Outcomes  F7 Trash"),
                 id="menu",
             )
         yield Footer()
@@ -79,8 +79,8 @@ class HomeScreen(FieldlogScreen):
         table.clear()
         for w in s.latest:
             dates = format_range(w.start_date, w.end_date)
-            place = ", ".join(x for x in (w.city, country_name(w.country)) if x)
-            table.add_row(dates, clip(w.title, 34), clip(place, 20), label(WORKSHOP_STATUSES, w.status), n(w.enrolled), key=w.id)
+            place = w.city or country_name(w.country)
+            table.add_row(dates, clip(w.title, 26), clip(place, 12), label(WORKSHOP_STATUSES, w.status), n(w.enrolled), key=w.id)
 
     @on(DataTable.RowSelected, "#latest")
     def open_workshop(self, event: DataTable.RowSelected) -> None:

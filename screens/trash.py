@@ -22,8 +22,10 @@ class TrashScreen(ListScreen):
     def compose_filters(self):
         return iter(())
 
-    def action_focus_search(self) -> None:
-        pass
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "focus_search":
+            return False
+        return True
 
     def fetch(self, *, search: str, offset: int, limit: int):
         return list_trash(self.app.db, offset=offset, limit=limit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 
 class FormField(Vertical):
@@ -23,6 +23,9 @@ class FormField(Vertical):
     }
     FormField > Horizontal > Input, FormField > Horizontal > Select {
         width: 1fr;
+    }
+    FormField > Horizontal > Input {
+        background: $boost;
     }
     FormField > .field-error {
         color: $text-error;
@@ -57,6 +60,13 @@ class FormField(Vertical):
             return None if control.value is Select.NULL else control.value
         if isinstance(control, Input):
             return control.value
+        if isinstance(control, TextArea):
+            return control.text
+        if isinstance(control, SelectionList):
+            # In the order shown, so that choosing the same items compares equal.
+            chosen = control.selected
+            shown = [option.value for option in control.options if option.value in chosen]
+            return shown + [value for value in chosen if value not in shown]
         return getattr(control, "value", None)
 
     def set_error(self, message: str | None) -> None:
