@@ -114,11 +114,12 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def run_tui(db) -> int:
+def run_tui(db=None, *, db_path: Path | None = None) -> int:
     from screens.app import make_app
 
-    make_app(db=db).run()
-    return 0
+    app = make_app(db=db, db_path=db_path)
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,7 +137,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_demo(args)
         if args.command == "stats":
             return cmd_stats(args)
-        return run_tui(_open(resolve_db_path(args.db)))
+        from fieldlog.schema import check_database_file
+
+        # Refuse a bad file with one line before the interface starts; open it after the first paint.
+        path, _revision = check_database_file(resolve_db_path(args.db))
+        return run_tui(db_path=path)
     except FieldlogError as error:
         print(_("fieldlog: {message}").format(message=error), file=sys.stderr)
         return 1

@@ -10,9 +10,13 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from fieldlog.database import Database, make_engine
+from typing import TYPE_CHECKING
+
 from fieldlog.errors import DatabaseError
 from fieldlog.i18n import _
+
+if TYPE_CHECKING:
+    from fieldlog.database import Database
 
 # Every Alembic revision in order; a test checks this against migrations/versions.
 REVISIONS = ("0001_initial",)
@@ -87,8 +91,9 @@ def upgrade(database: Database, revision: str | None) -> None:
         command.upgrade(config, HEAD)
 
 
-def open_database(path: Path | str) -> Database:
-    """Open (creating or upgrading as needed) the database at `path`."""
+def check_database_file(path: Path | str) -> tuple[Path, str | None]:
+    """Everything that can refuse a file, with the standard library only (fast, before any
+    interface starts): returns the absolute path and its schema revision."""
     path = Path(path).expanduser().absolute()
     _check_folder(path)
     revision = current_revision(path)
@@ -98,6 +103,14 @@ def open_database(path: Path | str) -> Database:
                 path=path, revision=revision
             )
         )
+    return path, revision
+
+
+def open_database(path: Path | str) -> Database:
+    """Open (creating or upgrading as needed) the database at `path`."""
+    from fieldlog.database import Database, make_engine
+
+    path, revision = check_database_file(path)
     if not path.exists():
         _create_private(path)
     database = Database(path=path, engine=make_engine(path))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -10,10 +12,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from fieldlog.database import Database
 from fieldlog.i18n import N_, _
-from fieldlog.services.offices import OfficeInfo, local_office
 from screens.commands import PROVIDERS
+
+if TYPE_CHECKING:
+    from fieldlog.database import Database
+    from fieldlog.services.offices import OfficeInfo
 
 SECTIONS = {
     "home": ("f2", N_("Home")),
@@ -52,23 +56,51 @@ class FieldlogApp(App):
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
     ]
 
+    class DatabaseOpened(Message):
+        def __init__(self, db: Database) -> None:
+            super().__init__()
+            self.db = db
+
     class OfficeChecked(Message):
         def __init__(self, office: OfficeInfo | None) -> None:
             super().__init__()
             self.office = office
 
-    def __init__(self, db: Database, *, today: date | None = None) -> None:
+    def __init__(self, db: Database | None = None, *, db_path: Path | None = None, today: date | None = None) -> None:
         super().__init__()
         self.db = db
+        self.db_path = db_path
         self.today = today or date.today()
         self.office: OfficeInfo | None = None
         self.open_forms: set[Screen] = set()
 
     def on_mount(self) -> None:
+        if self.db is not None:
+            self.check_office()
+        else:
+            # Paint first; the database engine (SQLAlchemy, ~0.3 s to import) loads after.
+            self.call_after_refresh(self.open_database)
+
+    @work(thread=True, exit_on_error=False)
+    def open_database(self) -> None:
+        from fieldlog.errors import FieldlogError
+        from fieldlog.schema import open_database
+
+        try:
+            db = open_database(self.db_path)
+        except FieldlogError as error:
+            self.call_from_thread(self.exit, return_code=1, message=_("fieldlog: {message}").format(message=error))
+            return
+        self.post_message(self.DatabaseOpened(db))
+
+    def on_fieldlog_app_database_opened(self, message: DatabaseOpened) -> None:
+        self.db = message.db
         self.check_office()
 
     @work(thread=True, exit_on_error=False)
     def check_office(self) -> None:
+        from fieldlog.services.offices import local_office
+
         self.post_message(self.OfficeChecked(local_office(self.db)))
 
     def on_fieldlog_app_office_checked(self, message: OfficeChecked) -> None:
@@ -118,5 +150,6 @@ class FieldlogApp(App):
             yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
 
 
-def make_app(*, db: Database, today: date | None = None) -> FieldlogApp:
-    return FieldlogApp(db, today=today)
+def make_app(*, db: Database | None = None, db_path: Path | None = None, today: date | None = None) -> FieldlogApp:
+    """The app on an open database (tests), or on a path opened after the first paint (CLI)."""
+    return FieldlogApp(db, db_path=db_path, today=today)

@@ -11,57 +11,53 @@ from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal
 
 
+# (section, [(keys, what they do)]), translated when shown.
+KEYS = [
+    (N_("Everywhere"), [
+        ("F1", N_("This help")),
+        ("F2", N_("Home")),
+        ("F3", N_("Workshops")),
+        ("F4", N_("Participants")),
+        ("F5", N_("Agencies")),
+        ("F6", N_("Outcomes")),
+        ("F7", N_("Trash")),
+        ("Ctrl+P", N_("Commands (“Workshop: New”, “Participant: Find”…)")),
+        ("Ctrl+Q", N_("Quit")),
+    ]),
+    (N_("Lists"), [
+        ("/", N_("Search (accents and case do not matter)")),
+        ("↓ / Enter", N_("From the search box to the list")),
+        ("Enter", N_("Open the selected record")),
+        ("n", N_("New record")),
+        ("e", N_("Edit the selected record")),
+        ("d / Delete", N_("Move to the Trash (asks first)")),
+        ("> <", N_("Next and previous page")),
+    ]),
+    (N_("Workshop and attendance"), [
+        ("← → ↑ ↓", N_("Move in the attendance grid")),
+        ("Space", N_("Present / absent for this person and day")),
+        ("a", N_("Everyone present on this day")),
+        ("i", N_("Enrol a participant")),
+        ("x", N_("Remove the selected enrolment")),
+        ("r", N_("Change the role of the selected person")),
+        ("e", N_("Edit the workshop")),
+    ]),
+    (N_("Forms"), [
+        ("Tab / Shift+Tab", N_("Next and previous field")),
+        ("Ctrl+S", N_("Save")),
+        ("Esc", N_("Cancel (asks before losing changes)")),
+    ]),
+]
+
+
 def help_text() -> str:
-    return "\n".join([
-        "# " + _("fieldlog — keys"),
-        "",
-        "## " + _("Everywhere"),
-        "",
-        "| " + _("Key") + " | " + _("Action") + " |",
-        "|---|---|",
-        "| F1 | " + _("This help") + " |",
-        "| F2 | " + _("Home") + " |",
-        "| F3 | " + _("Workshops") + " |",
-        "| F4 | " + _("Participants") + " |",
-        "| F5 | " + _("Agencies") + " |",
-        "| F6 | " + _("Outcomes") + " |",
-        "| F7 | " + _("Trash") + " |",
-        "| Ctrl+P | " + _("Commands (“Workshop: New”, “Participant: Find”…)") + " |",
-        "| Ctrl+Q | " + _("Quit") + " |",
-        "",
-        "## " + _("Lists"),
-        "",
-        "| " + _("Key") + " | " + _("Action") + " |",
-        "|---|---|",
-        "| / | " + _("Search (accents and case do not matter)") + " |",
-        "| ↓ " + _("or") + " Enter | " + _("From the search box to the list") + " |",
-        "| Enter | " + _("Open the selected record") + " |",
-        "| n | " + _("New record") + " |",
-        "| e | " + _("Edit the selected record") + " |",
-        "| d " + _("or") + " Delete | " + _("Move to the Trash (asks first)") + " |",
-        "| > < | " + _("Next and previous page") + " |",
-        "",
-        "## " + _("Workshop and attendance"),
-        "",
-        "| " + _("Key") + " | " + _("Action") + " |",
-        "|---|---|",
-        "| ← → ↑ ↓ | " + _("Move in the attendance grid") + " |",
-        "| Space | " + _("Present / absent for this person and day") + " |",
-        "| a | " + _("Everyone present on this day") + " |",
-        "| i | " + _("Enrol a participant") + " |",
-        "| x | " + _("Remove the selected enrolment") + " |",
-        "| e | " + _("Edit the workshop") + " |",
-        "",
-        "## " + _("Forms"),
-        "",
-        "| " + _("Key") + " | " + _("Action") + " |",
-        "|---|---|",
-        "| Tab / Shift+Tab | " + _("Next and previous field") + " |",
-        "| Ctrl+S | " + _("Save") + " |",
-        "| Esc | " + _("Cancel (asks before losing changes)") + " |",
-        "",
-        _("Dates are typed as dd/mm/yyyy (13/10/2021)."),
-    ])
+    lines = ["# " + _("fieldlog — keys"), ""]
+    for section, keys in KEYS:
+        lines += ["## " + _(section), "", f"| {_('Key')} | {_('Action')} |", "|---|---|"]
+        lines += [f"| {key} | {_(action)} |" for key, action in keys]
+        lines.append("")
+    lines.append(_("Dates are typed as dd/mm/yyyy (13/10/2021)."))
+    return "\n".join(lines)
 
 
 class HelpScreen(FieldlogModal[None]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,10 +13,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from fieldlog.dates import format_range
 from fieldlog.formatting import format_number
 from fieldlog.i18n import _, ngettext
-from fieldlog.services.stats import HomeSummary, home_summary
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label
 from screens.base import FieldlogScreen
 from widgets.paged_table import clip
+
+if TYPE_CHECKING:
+    from fieldlog.services.stats import HomeSummary
 
 
 class HomeScreen(FieldlogScreen):
@@ -51,6 +55,8 @@ class HomeScreen(FieldlogScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
+        from fieldlog.services.stats import home_summary
+
         self.post_message(self.Loaded(home_summary(self.app.db, today=self.app.today)))
 
     def on_home_screen_loaded(self, message: Loaded) -> None:

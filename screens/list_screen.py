@@ -70,6 +70,8 @@ class ListScreen(FieldlogScreen):
         return row.id
 
     def reload(self, offset: int | None = None) -> None:
+        if self.app.office is None:
+            return  # the database is still opening; the app reloads this screen when it is ready
         pager = self.query_one("#rows", PagedTable)
         self.load(self.search_text, pager.page_offset if offset is None else offset)
 
