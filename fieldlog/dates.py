@@ -25,11 +25,10 @@ def parse_date(text: str | date) -> date:
 
 
 def format_date(value: date | None) -> str:
+    """Shown the way it is typed: dd/mm/yyyy."""
     if value is None:
         return ""
-    if current_language() == "fr":
-        return value.strftime("%d/%m/%Y")
-    return value.isoformat()
+    return value.strftime("%d/%m/%Y")
 
 
 def date_hint() -> str:

@@ -96,7 +96,11 @@ def _territories(lang: str) -> dict[str, str]:
     from babel import Locale
 
     names = Locale.parse(lang).territories
-    return {code: name for code, name in names.items() if len(code) == 2 and code.isalpha()}
+    # Two-letter codes are countries, except the CLDR's unknown and pseudo regions.
+    return {
+        code: name for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in ("ZZ", "XA", "XB")
+    }
 
 
 def country_name(code: str | None) -> str:
@@ -114,7 +118,7 @@ def country_options() -> list[tuple[str, str]]:
     names = _territories(current_language())
     first = [(names[c], c) for c in SAHEL_COUNTRIES if c in names]
     rest = sorted(
-        ((name, code) for code, name in names.items() if code not in SAHEL_COUNTRIES and code not in ("ZZ", "XK", "XA", "XB")),
+        ((name, code) for code, name in names.items() if code not in SAHEL_COUNTRIES),
         key=lambda pair: pair[0],
     )
     return first + rest

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
 
 from fieldlog.errors import ValidationError
 from fieldlog.i18n import N_, _
@@ -56,6 +56,7 @@ class FormScreen(FieldlogModal[str | None]):
         super().__init__(classes="form-screen")
         self.record_id = record_id
         self.initial: dict[str, Any] | None = None
+        self._typed_early: dict[str, Any] = {}
         self.saving = False
 
     # --- subclasses ----------------------------------------------------------------------
@@ -97,13 +98,23 @@ class FormScreen(FieldlogModal[str | None]):
 
     def on_mount(self) -> None:
         self.app.open_forms.add(self)
+        if self.record_id:
+            # Nothing can be typed into an edit form before the record's values arrive.
+            self.query_one(".form-body").disabled = True
+        else:
+            self._focus_first()
         self.load()
 
     def on_unmount(self) -> None:
         self.app.open_forms.discard(self)
 
     def _ready(self) -> None:
-        self.initial = self.collect()
+        # What was typed before the form finished loading still counts as a change.
+        self.initial = {**self.collect(), **self._typed_early}
+        if self.record_id or self.focused is None:
+            self._focus_first()
+
+    def _focus_first(self) -> None:
         first = next(iter(self.query(FormField)), None)
         if first is not None:
             first.control.focus()
@@ -114,10 +125,19 @@ class FormScreen(FieldlogModal[str | None]):
         self.post_message(self.Loaded(values, self.read_choices()))
 
     def on_form_screen_loaded(self, message: Loaded) -> None:
+        values = dict(message.values)
+        self._typed_early = {}
+        if not self.record_id:
+            # A quick typist may already have filled fields of a new record: keep what they typed.
+            for field in self.query(FormField):
+                if isinstance(field.control, Input) and field.control.value:
+                    values.pop(field.field_name, None)
+                    self._typed_early[field.field_name] = ""
         for name, options in message.choices.items():
             for field in self.query(f"#field-{name}").results(FormField):
                 field.control.set_options(options)
-        self.fill(message.values)
+        self.fill(values)
+        self.query_one(".form-body").disabled = False
         self.call_after_refresh(self._ready)
 
     def fill(self, values: dict[str, Any]) -> None:
@@ -127,9 +147,19 @@ class FormScreen(FieldlogModal[str | None]):
             value = values[field.field_name]
             control = field.control
             if isinstance(control, Select):
+                if value not in (None, "") and value not in control._legal_values:
+                    # A value the picker does not offer (a parent in the Trash, say) stays visible.
+                    offered = [(label, v) for label, v in control._options if v is not Select.NULL]
+                    control.set_options([*offered, (_("{value} (not in the list)").format(value=value), value)])
                 control.value = Select.NULL if value in (None, "") else value
             elif isinstance(control, Input):
                 control.value = "" if value is None else str(value)
+            elif isinstance(control, TextArea):
+                control.load_text("" if value is None else str(value))
+            elif isinstance(control, SelectionList):
+                control.deselect_all()
+                for item in value or ():
+                    control.select(item)
 
     def collect(self) -> dict[str, Any]:
         return {field.field_name: field.value for field in self.query(FormField)}
@@ -174,7 +204,8 @@ class FormScreen(FieldlogModal[str | None]):
             field.set_error(reason)
             if reason and first_invalid is None:
                 first_invalid = field
-        unplaced = [reason for name, reason in errors.items() if not self.query(f"#field-{name}")]
+        shown = {field.field_name for field in self.query(FormField)}
+        unplaced = [reason for name, reason in errors.items() if name not in shown]
         note = self.query_one(".form-message", Static)
         if errors:
             note.update(" ".join([_("Nothing was saved: please correct the fields marked in red.")] + unplaced))

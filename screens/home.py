@@ -15,7 +15,7 @@ from fieldlog.formatting import format_number
 from fieldlog.i18n import _, ngettext
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label
 from screens.base import FieldlogScreen
-from widgets.paged_table import clip
+from widgets.paged_table import clip, plain
 
 if TYPE_CHECKING:
     from fieldlog.services.stats import HomeSummary
@@ -86,7 +86,7 @@ class HomeScreen(FieldlogScreen):
         for w in s.latest:
             dates = format_range(w.start_date, w.end_date)
             place = w.city or country_name(w.country)
-            table.add_row(dates, clip(w.title, 26), clip(place, 12), label(WORKSHOP_STATUSES, w.status), n(w.enrolled), key=w.id)
+            table.add_row(dates, plain(clip(w.title, 23)), plain(clip(place, 12)), label(WORKSHOP_STATUSES, w.status), n(w.enrolled), key=w.id)
 
     @on(DataTable.RowSelected, "#latest")
     def open_workshop(self, event: DataTable.RowSelected) -> None:

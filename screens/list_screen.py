@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input
+from textual.worker import get_current_worker
 
 from fieldlog.i18n import N_, _
 from fieldlog.services.common import PAGE_SIZE, Page
@@ -80,7 +81,8 @@ class ListScreen(FieldlogScreen):
         page = self.fetch(search=search, offset=offset, limit=PAGE_SIZE)
         if page.offset and not page.rows and page.total:
             page = self.fetch(search=search, offset=0, limit=PAGE_SIZE)
-        self.post_message(self.PageLoaded(page))
+        if not get_current_worker().is_cancelled:  # a newer search has replaced this one
+            self.post_message(self.PageLoaded(page))
 
     def on_list_screen_page_loaded(self, message: PageLoaded) -> None:
         page = message.page

@@ -45,6 +45,20 @@ SCREENS = {
     "help": ("f1",),
     "confirm_delete": ("f5", "d"),
     "command_palette": ("ctrl+p", "type:Workshop"),
+    "workshops": ("f3",),
+    "workshop_new": ("f3", "n"),
+    "workshop_invalid": ("f3", "n", "type:Atelier", "tab", "tab", "type:15/10/2021", "tab", "type:13/10/2021", "ctrl+s"),
+    "workshop_detail": ("f3", "down", "down", "down", "enter"),
+    "workshop_enrol": ("f3", "down", "down", "down", "enter", "i", "type:traore"),
+    "workshop_role": ("f3", "down", "down", "down", "enter", "r"),
+    "participants": ("f4",),
+    "participants_search": ("f4", "slash", "type:maiga"),
+    "participant_new": ("f4", "n"),
+    "participant_invalid": ("f4", "n", "ctrl+s"),
+    "participant_similar": ("f4", "n", "type:Moussa", "tab", "type:Traore"),
+    "outcomes": ("f6",),
+    "outcome_new": ("f6", "n"),
+    "outcome_edit": ("f6", "enter"),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
@@ -54,9 +55,11 @@ class PagedTable(Vertical):
     ) -> None:
         table = self.table
         cursor = table.cursor_row
-        table.clear()
+        # Rebuilding the columns lets them shrink again to the new page's widths.
+        table.clear(columns=True)
+        table.add_columns(*self.columns)
         for row in rows:
-            table.add_row(*cells(row), key=key(row))
+            table.add_row(*(plain(cell) for cell in cells(row)), key=key(row))
         self.page_offset, self.page_limit, self.page_total = offset, limit, total
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
@@ -85,6 +88,11 @@ class PagedTable(Vertical):
 
     def has_previous(self) -> bool:
         return self.page_offset > 0
+
+
+def plain(cell: Any) -> Any:
+    """People's text is shown as typed: "Atelier [phase 2]" is not markup."""
+    return Text(cell) if isinstance(cell, str) else cell
 
 
 def clip(text: str | None, width: int = 38) -> str:

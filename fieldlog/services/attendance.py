@@ -158,3 +158,14 @@ def set_day_attendance(db: Database, *, workshop_id: str, day: date | str, prese
         for enrolment_id in enrolments:
             _mark(writer, enrolment_id, day, present)
     return len(enrolments)
+
+
+def enrolled_participant_ids(db: Database, workshop_id: str) -> set[str]:
+    """Who is already enrolled (live enrolments), so a picker can say so before anyone asks."""
+    with db.read() as session:
+        return set(
+            session.execute(
+                select(Enrolment.participant_id)
+                .where(Enrolment.workshop_id == workshop_id, Enrolment.deleted == False)  # noqa: E712
+            ).scalars()
+        )

@@ -82,6 +82,9 @@ class Checker:
     def number(self, name: str, value: Any) -> float:
         if isinstance(value, (int, float)):
             return float(value)
+        if not (value or "").strip():
+            self.fail(name, _("Required."))
+            return 0.0
         from babel.numbers import NumberFormatError, parse_decimal
 
         try:

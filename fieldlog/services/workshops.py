@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 
 from fieldlog.database import Database
+from fieldlog.dates import format_date
 from fieldlog.errors import NotFound
 from fieldlog.i18n import _
 from fieldlog.models import Attendance, Enrolment, Workshop, WorkshopBase
@@ -159,4 +160,13 @@ def workshop_choices(db: Database) -> list[tuple[str, str]]:
             .where(Workshop.deleted == False)  # noqa: E712
             .order_by(Workshop.start_date.desc(), Workshop.id)
         ).all()
-    return [(f"{r.start_date.isoformat()} {r.title}", r.id) for r in rows]
+    return [(f"{format_date(r.start_date)} {r.title}", r.id) for r in rows]
+
+
+def workshop_countries(db: Database) -> list[str]:
+    """Country codes that live workshops are held in, for a filter."""
+    with db.read() as session:
+        rows = session.execute(
+            select(func.distinct(Workshop.country)).where(Workshop.deleted == False, Workshop.country != "")  # noqa: E712
+        ).scalars().all()
+    return sorted(rows)
