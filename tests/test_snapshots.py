@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from fieldlog.i18n import set_language
 
 
 async def settle(pilot) -> None:
@@ -44,7 +43,6 @@ SCREENS = {
     "trash": ("f5", "d", "y", "f7"),
     "help": ("f1",),
     "confirm_delete": ("f5", "d"),
-    "command_palette": ("ctrl+p", "type:Workshop"),
     "workshops": ("f3",),
     "workshop_new": ("f3", "n"),
     "workshop_invalid": ("f3", "n", "type:Atelier", "tab", "tab", "type:15/10/2021", "tab", "type:13/10/2021", "ctrl+s"),

@@ -163,3 +163,21 @@ async def test_first_start_sets_up_the_office(tmp_path, make_test_app):
         assert office is not None and (office.code, office.country) == ("NIA", "NE")
         assert isinstance(app.screen, HomeScreen)
     fresh.close()
+
+
+async def test_command_palette_runs_workshop_new(demo_db, make_test_app):
+    from textual.command import CommandPalette
+
+    from screens.workshop_form import WorkshopFormScreen
+    from tests.ui_helpers import wait_until
+
+    app = make_test_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, app, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+        await type_text(pilot, "Workshop: New")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, app, lambda: isinstance(app.screen, WorkshopFormScreen), "the new workshop form")

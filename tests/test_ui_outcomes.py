@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 from textual.widgets import Static
@@ -14,20 +13,13 @@ from fieldlog.services.workshops import workshop_choices
 from screens.confirm import ConfirmScreen
 from screens.outcome_form import OutcomeFormScreen
 from screens.outcomes import OutcomesScreen
-from tests.ui_helpers import settle
+from tests.ui_helpers import settle, wait_until
 from widgets.form_field import FormField
 from widgets.indicator_editor import IndicatorEditor
 
 SIZE = (80, 24)
 
 
-async def wait_until(pilot, app, condition, what: str, attempts: int = 100) -> None:
-    for _ in range(attempts):
-        await settle(pilot)
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def open_outcomes(pilot, app) -> OutcomesScreen:

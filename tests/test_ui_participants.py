@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from textual.widgets import Static
 
@@ -12,20 +11,12 @@ from screens.confirm import ConfirmScreen
 from screens.participant_form import ParticipantFormScreen
 from screens.participants import ParticipantsScreen
 from screens.trash import TrashScreen
-from tests.ui_helpers import settle, type_text
+from tests.ui_helpers import settle, type_text, wait_until
 from widgets.form_field import FormField
 
 SIZE = (80, 24)
 
 
-async def wait_until(pilot, app, condition, what: str, attempts: int = 100) -> None:
-    """Debounced searches and checks answer a little later: wait for what a person would see."""
-    for _ in range(attempts):
-        await settle(pilot)
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def open_participants(pilot, app) -> ParticipantsScreen:

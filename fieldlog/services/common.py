@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+import datetime
 from typing import Any, Generic, TypeVar
 
 from fieldlog.dates import date_hint, parse_date
@@ -42,7 +42,7 @@ class Checker:
             self.fail(name, _("At most {n} characters.").format(n=max_length))
         return value
 
-    def date(self, name: str, value: Any, *, required: bool = True) -> date | None:
+    def date(self, name: str, value: Any, *, required: bool = True) -> datetime.date | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.fail(name, _("Required."))

@@ -86,28 +86,73 @@ def _row(r) -> ParticipantRow:
     return ParticipantRow(r.id, r.family_name, r.given_names, r.sex, r.agency, r.function, r.country)
 
 
+# Search plans (DESIGN.md §7; bench/search.py measures them against raw FTS5 on 100,000 rows).
+# SQLite left alone drives a MATCH join from the participant table and probes the FTS index
+# once per participant (seconds at 100,000 rows), so every statement below fixes its plan:
+# - the total counts FTS matches and subtracts those in the Trash (the FTS index mirrors the
+#   participant table through the triggers of migration 0001, and `deleted` is 0 or 1);
+# - few matches: FTS drives, only (sort_key, id) of the matches are sorted, and only the rows
+#   of the page are joined to their agency;
+# - many matches: walk the sort_key index in order and stop at the end of the page, testing
+#   each row against the set of matches.
+# No search: walk the sort_key index (never sort the whole table).
+_SEARCH_TOTAL = """SELECT
+    (SELECT count(*) FROM participant_fts WHERE participant_fts MATCH :match
+        AND (NOT EXISTS (SELECT 1 FROM participant WHERE deleted = 1)
+             OR rowid NOT IN (SELECT rowid FROM participant WHERE deleted = 1))),
+    (SELECT max(rowid) FROM participant)"""
+_FEW_MATCHES = """SELECT p.rowid AS r, p.sort_key AS k, p.id AS i
+    FROM participant_fts f CROSS JOIN participant p ON p.rowid = f.rowid
+    WHERE participant_fts MATCH :match AND p.deleted = 0
+    ORDER BY p.sort_key, p.id LIMIT :limit OFFSET :offset"""
+_MANY_MATCHES = """SELECT p.rowid AS r, p.sort_key AS k, p.id AS i
+    FROM participant p INDEXED BY ix_participant_sort_key
+    WHERE p.rowid IN (SELECT rowid FROM participant_fts WHERE participant_fts MATCH :match)
+        AND p.deleted = 0
+    ORDER BY p.sort_key, p.id LIMIT :limit OFFSET :offset"""
+_ALL_TOTAL = """SELECT (SELECT count(*) FROM participant)
+    - (SELECT count(*) FROM participant WHERE deleted = 1)"""
+_ALL = """SELECT p.rowid AS r, p.sort_key AS k, p.id AS i
+    FROM participant p INDEXED BY ix_participant_sort_key
+    WHERE p.deleted = 0
+    ORDER BY p.sort_key, p.id LIMIT :limit OFFSET :offset"""
+
+
+def _page_sql(keys: str) -> str:
+    """The page's rows and their agency, for the (rowid, sort_key, id) that `keys` selects."""
+    return (
+        f"SELECT {_COLUMNS} FROM ({keys}) s CROSS JOIN participant p ON p.rowid = s.r "
+        "LEFT JOIN agency a ON a.id = p.agency_id ORDER BY s.k, s.i"
+    )
+
+
+def _many(matches: int, rows: int, end: int) -> bool:
+    """Walk the name index rather than sort the matches? Sorting costs a table read per
+    match. The walk stops after `end` matches: about end * rows / matches index entries when
+    matches are spread through the alphabet, but up to the whole index when they are bunched
+    (a family name). So walk only when the matches are at least an eighth of the table, where
+    even a whole walk costs about what sorting them would, and the page is near the start."""
+    return matches * 8 >= rows and end * rows * 2 <= matches * matches
+
+
 def list_participants(
     db: Database, *, search: str = "", offset: int = 0, limit: int = PAGE_SIZE
 ) -> Page[ParticipantRow]:
     """A page in name order; `search` ignores case and accents ("traore" finds "Traoré")."""
     match = fts_query(search)
-    params = {"offset": offset, "limit": limit}
-    if match:
-        source = "participant_fts f JOIN participant p ON p.rowid = f.rowid"
-        where = "participant_fts MATCH :match AND p.deleted = 0"
-        params["match"] = match
-    else:
-        source = "participant p"
-        where = "p.deleted = 0"
+    params = {"match": match, "offset": offset, "limit": limit}
     with db.read() as session:
-        total = session.execute(text(f"SELECT count(*) FROM {source} WHERE {where}"), params).scalar_one()
-        rows = session.execute(
-            text(
-                f"SELECT {_COLUMNS} FROM {source} LEFT JOIN agency a ON a.id = p.agency_id "
-                f"WHERE {where} ORDER BY p.sort_key, p.id LIMIT :limit OFFSET :offset"
-            ),
-            params,
-        ).all()
+        connection = session.connection()
+        if match:
+            total, rows_estimate = connection.exec_driver_sql(_SEARCH_TOTAL, params).one()
+            keys = _MANY_MATCHES if _many(total, rows_estimate or 0, offset + limit) else _FEW_MATCHES
+        else:
+            total = connection.exec_driver_sql(_ALL_TOTAL).scalar_one()
+            keys = _ALL
+        if offset >= total:
+            rows = []
+        else:
+            rows = connection.exec_driver_sql(_page_sql(keys), params).all()
     return Page(rows=[_row(r) for r in rows], total=total, offset=offset, limit=limit)
 
 
