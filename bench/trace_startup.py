@@ -54,7 +54,7 @@ _WATCHED = ("sqlalchemy", "sqlalchemy.orm", "sqlmodel", "fieldlog.database", "fi
             "screens.participants", "alembic")
 _PATCHES = {
     "fieldlog.services.participants": ("list_participants", "list_participants"),
-    "fieldlog.services.stats": ("home_summary", "home_summary"),
+    "fieldlog.services.stats": ("home_counts", "home_counts"),
 }
 
 

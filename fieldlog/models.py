@@ -17,7 +17,8 @@ class SyncColumns(SQLModel):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     origin_office: str = Field(default="", max_length=36, index=True)
     hlc: int = Field(default=0, index=True)
-    deleted: bool = Field(default=False, index=True)
+    # Not indexed: a two-valued column misleads the query planner more than it helps.
+    deleted: bool = Field(default=False)
 
 
 class OfficeBase(SQLModel):

@@ -117,3 +117,45 @@ def test_missing_folder_is_refused(tmp_path):
     with pytest.raises(DatabaseError, match="does not exist"):
         open_database(tmp_path / "missing" / "x.db")
     assert not (tmp_path / "missing").exists()
+
+
+def test_real_upgrade_keeps_every_record_and_backs_up_first(tmp_path):
+    """A database left at the first revision by an older fieldlog is upgraded in place."""
+    from alembic import command
+    from alembic.config import Config
+
+    from fieldlog.database import make_engine
+    from fieldlog.services.offices import initialise_office
+    from fieldlog.services.participants import create_participant, list_participants
+
+    path = tmp_path / "old.db"
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, schema.REVISIONS[0])
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (schema.REVISIONS[0],)
+    conn.close()
+
+    from fieldlog.database import Database
+
+    old = Database(path=path, engine=make_engine(path))
+    initialise_office(old, code="BKO", name="Bureau de Bamako", country="ML")
+    create_participant(old, family_name="Traoré", given_names="Moussa", sex="M")
+    old.close()
+
+    db = open_database(path)
+    assert [r.family_name for r in list_participants(db, search="traore").rows] == ["Traoré"]
+    db.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (schema.HEAD,)
+    conn.close()
+    backups = list(tmp_path.glob(f"old.backup-{schema.REVISIONS[0]}-*.db"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT family_name FROM participant").fetchall() == [("Traoré",)]
+    assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (schema.REVISIONS[0],)
+    copy.close()

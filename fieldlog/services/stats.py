@@ -12,34 +12,40 @@ from fieldlog.services.workshops import WorkshopRow, list_workshops
 
 # A person is "trained" by a day present, as a participant (a trainer is not a trainee),
 # at a live workshop that was not cancelled; tombstoned people and enrolments count not at all.
+# Asked per person (EXISTS) so each person counts once without a DISTINCT over every mark.
 _TRAINED = """
-SELECT count(DISTINCT p.id) AS people,
-       count(DISTINCT CASE WHEN p.sex = 'F' THEN p.id END) AS women,
-       count(DISTINCT CASE WHEN p.sex = 'M' THEN p.id END) AS men
-FROM attendance t
-JOIN enrolment e ON e.id = t.enrolment_id
-JOIN participant p ON p.id = e.participant_id
-JOIN workshop w ON w.id = e.workshop_id
-WHERE t.present = 1 AND t.deleted = 0 AND e.deleted = 0 AND p.deleted = 0
-  AND w.deleted = 0 AND w.status != 'cancelled' AND e.role = 'participant'
-  AND t.day BETWEEN :first AND :last
+SELECT count(*) AS people,
+       coalesce(sum(p.sex = 'F'), 0) AS women,
+       coalesce(sum(p.sex = 'M'), 0) AS men
+FROM participant p
+WHERE p.deleted = 0 AND EXISTS (
+  SELECT 1 FROM enrolment e
+  JOIN workshop w ON w.id = e.workshop_id
+  JOIN attendance t ON t.enrolment_id = e.id
+  WHERE e.participant_id = p.id AND e.deleted = 0 AND e.role = 'participant'
+    AND w.deleted = 0 AND w.status != 'cancelled'
+    AND t.present = 1 AND t.deleted = 0 AND t.day BETWEEN :first AND :last
+)
 """
 
-_COUNTS = """
+_RECORDS = """
 SELECT
   (SELECT count(*) FROM workshop WHERE deleted = 0) AS workshops,
   (SELECT count(*) FROM participant WHERE deleted = 0) AS participants,
   (SELECT count(*) FROM agency WHERE deleted = 0) AS agencies,
-  (SELECT count(*) FROM outcome WHERE deleted = 0) AS outcomes,
-  (SELECT count(*) FROM attendance t JOIN enrolment e ON e.id = t.enrolment_id
-     JOIN workshop w ON w.id = e.workshop_id JOIN participant p ON p.id = e.participant_id
-     WHERE t.deleted = 0 AND e.deleted = 0 AND w.deleted = 0 AND p.deleted = 0) AS attendance_marks
+  (SELECT count(*) FROM outcome WHERE deleted = 0) AS outcomes
 """
 
-_UNEXPORTED = """
-SELECT count(*) FROM change_log c JOIN local_state s ON s.office_id = c.office_id
-WHERE s.key = 'local' AND c.seq > s.exported_seq
+_MARKS = """
+SELECT count(*) FROM attendance t
+JOIN enrolment e ON e.id = t.enrolment_id
+JOIN workshop w ON w.id = e.workshop_id
+JOIN participant p ON p.id = e.participant_id
+WHERE t.deleted = 0 AND e.deleted = 0 AND w.deleted = 0 AND p.deleted = 0
 """
+
+# This office's own entries are numbered 1, 2, 3… with no gap, so the count is a subtraction.
+_UNEXPORTED = "SELECT seq_last - exported_seq FROM local_state WHERE key = 'local'"
 
 
 @dataclass(frozen=True)
@@ -50,16 +56,20 @@ class Trained:
 
 
 @dataclass(frozen=True)
-class HomeSummary:
+class HomeCounts:
     workshops: int
     participants: int
     agencies: int
     outcomes: int
-    year: int
-    trained: Trained
-    trained_ever: Trained
     latest: list[WorkshopRow]
     unexported: int
+
+
+@dataclass(frozen=True)
+class HomeTrained:
+    year: int
+    this_year: Trained
+    ever: Trained
 
 
 def trained(db: Database, *, first: date = date.min, last: date = date.max) -> Trained:
@@ -68,31 +78,38 @@ def trained(db: Database, *, first: date = date.min, last: date = date.max) -> T
     return Trained(people=row.people, women=row.women, men=row.men)
 
 
+def record_counts(db: Database) -> dict[str, int]:
+    with db.read() as session:
+        return dict(session.execute(text(_RECORDS)).one()._asdict())
+
+
 def stats(db: Database) -> dict[str, int]:
     """The stable contract of `fieldlog stats --json`."""
     with db.read() as session:
-        counts = session.execute(text(_COUNTS)).one()._asdict()
+        marks = session.execute(text(_MARKS)).scalar_one()
     everyone = trained(db)
-    return {**counts, "individuals_trained": everyone.people, "women_trained": everyone.women}
+    return {
+        **record_counts(db),
+        "attendance_marks": marks,
+        "individuals_trained": everyone.people,
+        "women_trained": everyone.women,
+    }
 
 
 def unexported_changes(db: Database) -> int:
     with db.read() as session:
-        return session.execute(text(_UNEXPORTED)).scalar_one()
+        return session.execute(text(_UNEXPORTED)).scalar_one_or_none() or 0
 
 
-def home_summary(db: Database, *, today: date | None = None) -> HomeSummary:
-    today = today or date.today()
-    with db.read() as session:
-        counts = session.execute(text(_COUNTS)).one()
-    return HomeSummary(
-        workshops=counts.workshops,
-        participants=counts.participants,
-        agencies=counts.agencies,
-        outcomes=counts.outcomes,
+def home_counts(db: Database) -> HomeCounts:
+    """What Home shows at once: record counts, the latest workshops, changes not exported."""
+    return HomeCounts(**record_counts(db), latest=list_workshops(db, limit=5).rows, unexported=unexported_changes(db))
+
+
+def home_trained(db: Database, *, today: date) -> HomeTrained:
+    """The slower figures, computed after Home has painted its counts."""
+    return HomeTrained(
         year=today.year,
-        trained=trained(db, first=date(today.year, 1, 1), last=date(today.year, 12, 31)),
-        trained_ever=trained(db),
-        latest=list_workshops(db, limit=5).rows,
-        unexported=unexported_changes(db),
+        this_year=trained(db, first=date(today.year, 1, 1), last=date(today.year, 12, 31)),
+        ever=trained(db),
     )

@@ -123,23 +123,28 @@ def list_workshops(
         where.append(Workshop.country == country)
     if status:
         where.append(Workshop.status == status)
+    # The page is chosen first; enrolments are then counted for its rows only.
+    page = (
+        select(
+            Workshop.id, Workshop.title, Workshop.kind, Workshop.start_date, Workshop.end_date,
+            Workshop.city, Workshop.country, Workshop.status,
+        )
+        .where(*where)
+        .order_by(Workshop.start_date.desc(), Workshop.id)
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
     enrolled = (
         select(func.count())
-        .where(Enrolment.workshop_id == Workshop.id, Enrolment.deleted == False)  # noqa: E712
-        .correlate(Workshop)
+        .where(Enrolment.workshop_id == page.c.id, Enrolment.deleted == False)  # noqa: E712
+        .correlate(page)
         .scalar_subquery()
     )
     with db.read() as session:
         total = session.execute(select(func.count()).select_from(Workshop).where(*where)).scalar_one()
         rows = session.execute(
-            select(
-                Workshop.id, Workshop.title, Workshop.kind, Workshop.start_date, Workshop.end_date,
-                Workshop.city, Workshop.country, Workshop.status, enrolled.label("enrolled"),
-            )
-            .where(*where)
-            .order_by(Workshop.start_date.desc(), Workshop.id)
-            .offset(offset)
-            .limit(limit)
+            select(*page.c, enrolled.label("enrolled")).order_by(page.c.start_date.desc(), page.c.id)
         ).all()
     return Page(rows=[WorkshopRow(*r) for r in rows], total=total, offset=offset, limit=limit)
 
