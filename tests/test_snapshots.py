@@ -28,6 +28,7 @@ def keys(*presses: str):
             if key.startswith("type:"):
                 for char in key[5:]:
                     await pilot.press(char)
+                await pilot.pause(0.5)  # debounced searches and checks answer after a pause in typing
             else:
                 await pilot.press(key)
             await settle(pilot)

@@ -45,11 +45,11 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         for key in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.15)
+            time.sleep(0.3)
 
     def type(self, text: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
-        time.sleep(0.2)
+        time.sleep(0.3)
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
@@ -78,12 +78,19 @@ def test_enter_a_participant_with_the_keyboard(tmp_path, terminal_env):
         term.wait_for("Nothing to show")
         term.keys("n")
         term.wait_for("New participant")
+        time.sleep(0.5)
+        # A person looks at the screen between fields; so does the test.
         term.type("Traoré")
+        term.wait_for("Traoré")
         term.keys("Tab")
         term.type("Aïssata")
+        term.wait_for("Aïssata")
         term.keys("Tab", "Enter")
+        term.wait_for("Male")
         term.type("F")
-        term.keys("Enter", "C-s")
+        term.keys("Enter")
+        term.wait_for("Female")
+        term.keys("C-s")
         screen = term.wait_for("TRAORÉ")
         assert "Aïssata" in screen and "1–1 of 1" in screen
         term.keys("C-q")

@@ -238,34 +238,44 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
-    # Accent- and case-insensitive participant search (DESIGN.md §7): an FTS5 index over
-    # the participant table itself, kept current by triggers.
+    # Accent- and case-insensitive participant search (DESIGN.md §7): an FTS5 index of the live
+    # participants, keyed by the participant's rowid and kept current by triggers. Those in the
+    # Trash are left out, so a search counts its matches without reading the participant table.
+    # Contentless (content=''): searches read rowids only, and with no content table there is
+    # no 'rebuild' that could put the Trash back in. A contentless 'delete' needs the values
+    # that were indexed: the triggers pass the old row's.
     op.execute(
         "CREATE VIRTUAL TABLE participant_fts USING fts5("
-        "family_name, given_names, email, content='participant', content_rowid='rowid', "
-        "tokenize='unicode61 remove_diacritics 2')"
+        "family_name, given_names, email, content='', tokenize='unicode61 remove_diacritics 2')"
     )
     op.execute(
-        "CREATE TRIGGER participant_fts_insert AFTER INSERT ON participant BEGIN "
+        "CREATE TRIGGER participant_fts_insert AFTER INSERT ON participant WHEN new.deleted = 0 BEGIN "
         "INSERT INTO participant_fts(rowid, family_name, given_names, email) "
         "VALUES (new.rowid, new.family_name, new.given_names, new.email); END"
     )
     op.execute(
-        "CREATE TRIGGER participant_fts_delete AFTER DELETE ON participant BEGIN "
+        "CREATE TRIGGER participant_fts_delete AFTER DELETE ON participant WHEN old.deleted = 0 BEGIN "
         "INSERT INTO participant_fts(participant_fts, rowid, family_name, given_names, email) "
         "VALUES ('delete', old.rowid, old.family_name, old.given_names, old.email); END"
     )
+    # Names, email or Trash changed: out with the old entry (if it was indexed), in with the new
+    # (if live). sort_key is not indexed: it changes only with the names.
     op.execute(
-        "CREATE TRIGGER participant_fts_update AFTER UPDATE OF family_name, given_names, email "
+        "CREATE TRIGGER participant_fts_update AFTER UPDATE OF family_name, given_names, email, deleted "
         "ON participant BEGIN "
         "INSERT INTO participant_fts(participant_fts, rowid, family_name, given_names, email) "
-        "VALUES ('delete', old.rowid, old.family_name, old.given_names, old.email); "
+        "SELECT 'delete', old.rowid, old.family_name, old.given_names, old.email WHERE old.deleted = 0; "
         "INSERT INTO participant_fts(rowid, family_name, given_names, email) "
-        "VALUES (new.rowid, new.family_name, new.given_names, new.email); END"
+        "SELECT new.rowid, new.family_name, new.given_names, new.email WHERE new.deleted = 0; END"
     )
+    # The participants in the Trash, so that counting the live ones (the Participants list
+    # without a search) need not read the whole table. Partial: used only by queries that ask
+    # for deleted = 1, so it cannot mislead the planner about the live rows (migration 0002).
+    op.execute("CREATE INDEX ix_participant_trash ON participant (deleted) WHERE deleted = 1")
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_participant_trash")
     op.execute("DROP TRIGGER IF EXISTS participant_fts_update")
     op.execute("DROP TRIGGER IF EXISTS participant_fts_delete")
     op.execute("DROP TRIGGER IF EXISTS participant_fts_insert")
