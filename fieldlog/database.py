@@ -8,10 +8,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session
 
 from fieldlog.text import fold
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_S = 30
 
@@ -53,12 +57,16 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session  # the ORM is loaded on first use, not to paint a list
+
         with Session(self.engine) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed whole on success, rolled back whole on any error."""
+        from sqlmodel import Session
+
         engine = self.engine.execution_options(fieldlog_write=True)
         with Session(engine) as session:
             try:

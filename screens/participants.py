@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldlog.i18n import N_
-from fieldlog.services.participants import ParticipantRow, list_participants
+from fieldlog.services.participant_search import ParticipantRow, list_participants
 from fieldlog.vocabulary import SEX, country_name, label
 from screens.list_screen import RecordListScreen
 from widgets.paged_table import clip

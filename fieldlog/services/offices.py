@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
-
 from fieldlog.database import Database
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import _
-from fieldlog.models import LocalState, Office
 from fieldlog.services.common import Checker
 from fieldlog.ids import new_id
-from fieldlog.services.writer import save_clock, writer_for
 
 
 @dataclass(frozen=True)
@@ -37,10 +33,11 @@ def validate_office(*, code: str, name: str, country: str, author: str) -> dict:
 
 
 def local_office(db: Database) -> OfficeInfo | None:
-    with db.read() as session:
-        row = session.execute(
-            select(Office.code, Office.name, Office.country, Office.id, LocalState.author)
-            .join(LocalState, LocalState.office_id == Office.id)
+    # Plain SQL: this runs at every start, before any screen needs the ORM.
+    with db.engine.connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT o.id, o.code, o.name, o.country, s.author FROM local_state s "
+            "JOIN office o ON o.id = s.office_id WHERE s.key = 'local'"
         ).first()
     if row is None:
         return None
@@ -57,6 +54,11 @@ def initialise_office(db: Database, *, code: str, name: str, country: str, autho
                 _("This database already belongs to office {code}.").format(code=existing.code)
             )
         return existing
+    from sqlalchemy import insert
+
+    from fieldlog.models import LocalState, Office
+    from fieldlog.services.writer import save_clock, writer_for
+
     office_id = new_id()
     with db.write() as session:
         session.execute(
@@ -73,6 +75,8 @@ def initialise_office(db: Database, *, code: str, name: str, country: str, autho
 
 def set_author(db: Database, *, author: str) -> None:
     """The name of the person at the keyboard, recorded on every change they make."""
+    from fieldlog.models import LocalState
+
     with db.write() as session:
         state = session.get(LocalState, "local")
         if state is not None:
