@@ -78,8 +78,8 @@ class FieldlogApp(App):
         if self.db is not None:
             self.check_office()
         else:
-            # Paint first; the database engine (SQLAlchemy, ~0.3 s to import) loads after.
-            self.call_after_refresh(self.open_database)
+            # The database engine (SQLAlchemy, ~0.3 s to import) loads in a worker while Home paints.
+            self.open_database()
 
     @work(thread=True, exit_on_error=False)
     def open_database(self) -> None:
