@@ -20,8 +20,6 @@ from widgets.indicator_editor import IndicatorEditor
 SIZE = (80, 24)
 
 
-
-
 async def open_outcomes(pilot, app) -> OutcomesScreen:
     await settle(pilot)
     await pilot.press("f6")
@@ -227,3 +225,29 @@ async def test_new_outcome_starts_with_defaults_and_closes_untouched(demo_db, ma
         await pilot.press("escape")  # nothing typed: closes without a question
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_search_delete_and_restore_an_outcome(demo_db, make_test_app):
+    from screens.trash import TrashScreen
+    from tests.ui_helpers import type_text
+
+    app = make_test_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_outcomes(pilot, app)
+        assert len(screen.rows_by_id) == 4
+        await pilot.press("slash")
+        await type_text(pilot, "armes a feu")  # accents do not matter
+        await wait_until(pilot, app, lambda: len(screen.rows_by_id) == 1, "one outcome found")
+        [found] = screen.rows_by_id.values()
+        assert found.title == "Armes à feu marquées au Burkina Faso et au Mali"
+        await pilot.press("down", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, app, lambda: not screen.rows_by_id, "the outcome gone from the list")
+        assert [row.title for row in list_outcomes(demo_db).rows if "Armes" in row.title] == []
+        await pilot.press("f7")
+        await wait_until(pilot, app, lambda: isinstance(app.screen, TrashScreen) and app.screen.rows_by_id, "the Trash")
+        await pilot.press("r")
+        await wait_until(pilot, app, lambda: not app.screen.rows_by_id, "the Trash emptied")
+        assert len(list_outcomes(demo_db).rows) == 4
