@@ -8,11 +8,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from fieldlog.database import Database
-from fieldlog.errors import NotFound
 from fieldlog.i18n import _
 from fieldlog.models import Agency, AgencyBase
 from fieldlog.services.common import PAGE_SIZE, Checker, Page
-from fieldlog.services.writer import writing
+from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold
 from fieldlog.vocabulary import AGENCY_KINDS
 
@@ -56,23 +55,15 @@ def _validate(db: Database, values: dict, agency_id: str | None = None) -> dict:
 
 
 def create_agency(db: Database, **values) -> str:
-    clean = _validate(db, values)
-    with writing(db) as writer:
-        return writer.insert(Agency, clean)
+    return create_record(db, Agency, _validate(db, values))
 
 
 def update_agency(db: Database, agency_id: str, **values) -> dict:
-    clean = _validate(db, values, agency_id)
-    with writing(db) as writer:
-        return writer.update(Agency, agency_id, clean)
+    return update_record(db, Agency, agency_id, _validate(db, values, agency_id))
 
 
 def get_agency(db: Database, agency_id: str) -> AgencyPublic:
-    with db.read() as session:
-        agency = session.get(Agency, agency_id)
-        if agency is None:
-            raise NotFound(_("No such agency."))
-        return AgencyPublic.model_validate(agency, from_attributes=True)
+    return read_public(db, Agency, AgencyPublic, agency_id, missing=_("No such agency."))
 
 
 def list_agencies(db: Database, *, search: str = "", offset: int = 0, limit: int = PAGE_SIZE) -> Page[AgencyRow]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 
 from fieldlog.database import Database
-from fieldlog.errors import NotFound
 from fieldlog.i18n import _
 from fieldlog.models import Agency, Participant, ParticipantBase
 from fieldlog.services.common import Checker
 # The listing lives apart, free of the ORM; it is part of this service's interface too.
 from fieldlog.services.participant_search import _COLUMNS, ParticipantRow, _row, list_participants  # noqa: F401
-from fieldlog.services.writer import writing
+from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold, words
 from fieldlog.vocabulary import SEX
 
@@ -44,23 +43,15 @@ def _validate(db: Database, values: dict) -> dict:
 
 
 def create_participant(db: Database, **values) -> str:
-    clean = _validate(db, values)
-    with writing(db) as writer:
-        return writer.insert(Participant, clean)
+    return create_record(db, Participant, _validate(db, values))
 
 
 def update_participant(db: Database, participant_id: str, **values) -> dict:
-    clean = _validate(db, values)
-    with writing(db) as writer:
-        return writer.update(Participant, participant_id, clean)
+    return update_record(db, Participant, participant_id, _validate(db, values))
 
 
 def get_participant(db: Database, participant_id: str) -> ParticipantPublic:
-    with db.read() as session:
-        row = session.get(Participant, participant_id)
-        if row is None:
-            raise NotFound(_("No such participant."))
-        return ParticipantPublic.model_validate(row, from_attributes=True)
+    return read_public(db, Participant, ParticipantPublic, participant_id, missing=_("No such participant."))
 
 
 # The columns of a ParticipantRow, in its field order.

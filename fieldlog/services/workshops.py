@@ -9,11 +9,10 @@ from sqlalchemy import and_, func, or_, select
 
 from fieldlog.database import Database
 from fieldlog.dates import format_date
-from fieldlog.errors import NotFound
 from fieldlog.i18n import _
 from fieldlog.models import Attendance, Enrolment, Workshop, WorkshopBase
 from fieldlog.services.common import PAGE_SIZE, Checker, Page
-from fieldlog.services.writer import writing
+from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold
 from fieldlog.vocabulary import PILLARS, WORKSHOP_KINDS, WORKSHOP_STATUSES
 
@@ -83,23 +82,15 @@ def _validate(db: Database, values: dict, workshop_id: str | None = None) -> dic
 
 
 def create_workshop(db: Database, **values) -> str:
-    clean = _validate(db, values)
-    with writing(db) as writer:
-        return writer.insert(Workshop, clean)
+    return create_record(db, Workshop, _validate(db, values))
 
 
 def update_workshop(db: Database, workshop_id: str, **values) -> dict:
-    clean = _validate(db, values, workshop_id)
-    with writing(db) as writer:
-        return writer.update(Workshop, workshop_id, clean)
+    return update_record(db, Workshop, workshop_id, _validate(db, values, workshop_id))
 
 
 def get_workshop(db: Database, workshop_id: str) -> WorkshopPublic:
-    with db.read() as session:
-        row = session.get(Workshop, workshop_id)
-        if row is None:
-            raise NotFound(_("No such workshop."))
-        return WorkshopPublic.model_validate(row, from_attributes=True)
+    return read_public(db, Workshop, WorkshopPublic, workshop_id, missing=_("No such workshop."))
 
 
 def list_workshops(
