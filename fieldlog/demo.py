@@ -139,10 +139,7 @@ def create_demo(db: Database) -> None:
         dialogue = people(DIALOGUE_2024)
         tot = people(TOT_2020)
         niamey = people(NIAMEY_2027, country="NE")
-        trainers = [
-            w.insert(Participant, {"family_name": f, "given_names": g, "sex": s, "agency_id": agency[k], "function": fn})
-            for f, g, s, k, fn in TRAINERS
-        ]
+        trainers = people(TRAINERS, country="")
 
         w_info = workshop(
             title="Atelier national sur le partage d'information entre services d'enquête",

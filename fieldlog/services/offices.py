@@ -71,14 +71,3 @@ def initialise_office(db: Database, *, code: str, name: str, country: str, autho
         )
         save_clock(session, writer)
     return OfficeInfo(id=office_id, author=values["author"], code=values["code"], name=values["name"], country=values["country"])
-
-
-def set_author(db: Database, *, author: str) -> None:
-    """The name of the person at the keyboard, recorded on every change they make."""
-    from fieldlog.models import LocalState
-
-    with db.write() as session:
-        state = session.get(LocalState, "local")
-        if state is not None:
-            state.author = author.strip()
-            session.add(state)
