@@ -145,6 +145,20 @@ class Indicator(IndicatorBase, SyncColumns, table=True):
     __tablename__ = "indicator"
 
 
+class DuplicateDecisionBase(SQLModel):
+    """A person's decision about two records of one table: `merge` record_id into other_id,
+    or mark them `distinct` so they are no longer proposed. Undoing is a tombstone."""
+
+    table_name: str = Field(max_length=40)
+    record_id: str = Field(max_length=36, index=True)
+    other_id: str = Field(max_length=36, index=True)
+    decision: str = Field(default="merge", max_length=10)
+
+
+class DuplicateDecision(DuplicateDecisionBase, SyncColumns, table=True):
+    __tablename__ = "duplicate_decision"
+
+
 class ChangeLog(SQLModel, table=True):
     """Append-only log of every change, the source of bundles (DESIGN.md §3.4)."""
 
@@ -157,6 +171,9 @@ class ChangeLog(SQLModel, table=True):
     op: str = Field(max_length=10)
     data: str = Field(default="{}")
     author: str = Field(default="", max_length=200)
+    # Per column, the stamps [hlc, office] this write knowingly replaced; tells an edit made
+    # after seeing another office's value from a concurrent one (a conflict).
+    base: str = Field(default="{}", sa_column_kwargs={"server_default": "{}"})
 
 
 class LocalState(SQLModel, table=True):
@@ -171,11 +188,64 @@ class LocalState(SQLModel, table=True):
     exported_seq: int = Field(default=0)
 
 
+class Peer(SQLModel, table=True):
+    """Another office as this database knows it: what it has acknowledged receiving."""
+
+    __tablename__ = "peer"
+    office_id: str = Field(primary_key=True, max_length=36)
+    acked: str = Field(default="{}")  # version vector {office_id: highest contiguous seq}
+    last_import_at: str = Field(default="", max_length=40)
+    last_export_at: str = Field(default="", max_length=40)
+
+
+class BundleImport(SQLModel, table=True):
+    """Bundles already imported, so that a second import can say so."""
+
+    __tablename__ = "bundle_import"
+    bundle_id: str = Field(primary_key=True, max_length=36)
+    origin_office: str = Field(max_length=36)
+    imported_at: str = Field(max_length=40)
+    entries: int = Field(default=0)
+    new_entries: int = Field(default=0)
+
+
+class Conflict(SQLModel, table=True):
+    """A value that lost to a concurrent write of the same field; derived from the log."""
+
+    __tablename__ = "conflict"
+    table_name: str = Field(primary_key=True, max_length=40)
+    record_id: str = Field(primary_key=True, max_length=36)
+    column: str = Field(primary_key=True, max_length=60)
+    loser_office: str = Field(primary_key=True, max_length=36)
+    loser_hlc: int = Field(primary_key=True)
+    loser_value: str = Field(default="null")
+    loser_author: str = Field(default="", max_length=200)
+
+
+class Parked(SQLModel, table=True):
+    """A record whose parent has not arrived yet; applied when it does."""
+
+    __tablename__ = "parked"
+    table_name: str = Field(primary_key=True, max_length=40)
+    record_id: str = Field(primary_key=True, max_length=36)
+    missing_table: str = Field(default="", max_length=40)
+    missing_id: str = Field(default="", max_length=36, index=True)
+
+
+class MergeMap(SQLModel, table=True):
+    """Where each merged-away record now points (after following chains); derived."""
+
+    __tablename__ = "merge_map"
+    table_name: str = Field(primary_key=True, max_length=40)
+    record_id: str = Field(primary_key=True, max_length=36)
+    into_id: str = Field(max_length=36, index=True)
+
+
 SYNCED_TABLES: dict[str, type[SyncColumns]] = {
     model.__tablename__: model
     for model in (
         Office, Agency, Participant, Workshop, Enrolment, Attendance,
-        Outcome, OutcomeWorkshop, OutcomeAgency, Indicator,
+        Outcome, OutcomeWorkshop, OutcomeAgency, Indicator, DuplicateDecision,
     )
 }
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from fieldlog.database import Database
 
 # Every Alembic revision in order; a test checks this against migrations/versions.
-REVISIONS = ("0001_initial", "0002_no_deleted_index")
+REVISIONS = ("0001_initial", "0002_no_deleted_index", "0003_sync")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"

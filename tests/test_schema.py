@@ -140,12 +140,22 @@ def test_real_upgrade_keeps_every_record_and_backs_up_first(tmp_path):
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (schema.REVISIONS[0],)
     conn.close()
 
-    from fieldlog.database import Database
-
-    old = Database(path=path, engine=make_engine(path))
-    initialise_office(old, code="BKO", name="Bureau de Bamako", country="ML")
-    create_participant(old, family_name="Traoré", given_names="Moussa", sex="M")
-    old.close()
+    # Rows as the first revision's fieldlog wrote them (today's services write newer columns).
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "INSERT INTO office (id, origin_office, hlc, deleted, code, name, country) "
+        "VALUES ('o1', 'o1', 1, 0, 'BKO', 'Bureau de Bamako', 'ML');"
+        "INSERT INTO local_state (key, office_id, author, hlc_last, seq_last, exported_seq) "
+        "VALUES ('local', 'o1', '', 2, 2, 0);"
+        "INSERT INTO participant (id, origin_office, hlc, deleted, family_name, given_names, sex, "
+        "function, country, phone, email, sort_key) "
+        "VALUES ('p1', 'o1', 2, 0, 'Traoré', 'Moussa', 'M', '', '', '', '', 'traore moussa');"
+        "INSERT INTO change_log (office_id, seq, hlc, table_name, record_id, op, data, author) "
+        "VALUES ('o1', 1, 1, 'office', 'o1', 'insert', '{}', ''), "
+        "('o1', 2, 2, 'participant', 'p1', 'insert', '{}', '');"
+    )
+    conn.commit()
+    conn.close()
 
     db = open_database(path)
     assert [r.family_name for r in list_participants(db, search="traore").rows] == ["Traoré"]

@@ -11,6 +11,7 @@ from fieldlog.database import Database
 from fieldlog.dates import days_between, parse_date
 from fieldlog.errors import NotFound, ValidationError
 from fieldlog.i18n import _
+from fieldlog.ids import attendance_id
 from fieldlog.models import Attendance, Enrolment, Participant, Workshop
 from fieldlog.services.writer import writing
 from fieldlog.vocabulary import ROLES
@@ -126,12 +127,10 @@ def _check_day(session, enrolment_id: str, day: date) -> None:
 
 
 def _mark(writer, enrolment_id: str, day: date, present: bool) -> None:
-    existing = writer.session.execute(
-        select(Attendance.id)
-        .where(Attendance.enrolment_id == enrolment_id, Attendance.day == day, Attendance.deleted == False)  # noqa: E712
-    ).scalar_one_or_none()
-    if existing:
-        writer.update(Attendance, existing, {"present": present})
+    # One record per (enrolment, day), whichever office made it, tombstoned or not.
+    existing = writer.session.get(Attendance, attendance_id(enrolment_id, day))
+    if existing is not None:
+        writer.update(Attendance, existing.id, {"present": present, "deleted": False})
     else:
         writer.insert(Attendance, {"enrolment_id": enrolment_id, "day": day, "present": present})
 

@@ -22,7 +22,7 @@ from fieldlog.database import Database
 from fieldlog.errors import NotFound, NotInitialised
 from fieldlog.hlc import HybridClock
 from fieldlog.i18n import _
-from fieldlog.ids import new_id
+from fieldlog.ids import attendance_id, new_id
 from fieldlog.models import LOCAL_COLUMNS, ChangeLog, LocalState, SyncColumns
 from fieldlog.text import sort_key
 
@@ -84,7 +84,8 @@ class Writer:
         table = model.__tablename__
         seq, stamp = self._stamp()
         row = {**_defaults(model), **values}
-        row.setdefault("id", new_id())
+        if "id" not in row:
+            row["id"] = attendance_id(row["enrolment_id"], row["day"]) if table == "attendance" else new_id()
         row.update(origin_office=self.office_id, hlc=stamp, deleted=False)
         if table in DERIVED:
             row.update(DERIVED[table](row))
