@@ -51,6 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     tui = commands.add_parser("open", help=_("open the terminal interface (the default)"))
     _common(tui, top=False)
+
+    init.set_defaults(handler=cmd_init)
+    demo.set_defaults(handler=cmd_demo)
+    stats.set_defaults(handler=cmd_stats)
+    # Command groups defined in their own modules; each sets `handler` on its parsers.
+    from fieldlog import cli_bundle
+
+    cli_bundle.register(commands, _common)
+    from fieldlog import cli_records
+    cli_records.register(commands, _common)
     return parser
 
 
@@ -131,12 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     set_language(resolve_language(known.lang, settings))
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "init":
-            return cmd_init(args)
-        if args.command == "demo":
-            return cmd_demo(args)
-        if args.command == "stats":
-            return cmd_stats(args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return handler(args)
         from fieldlog.schema import check_database_file
 
         # Refuse a bad file with one line before the interface starts; open it after the first paint.

@@ -36,7 +36,7 @@ DERIVED: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 
 @lru_cache(maxsize=None)
-def _defaults(model: type[SyncColumns]) -> dict[str, Any]:
+def defaults_of(model: type[SyncColumns]) -> dict[str, Any]:
     return {
         name: field.default
         for name, field in model.model_fields.items()
@@ -83,7 +83,7 @@ class Writer:
     def _row(self, model: type[SyncColumns], values: dict[str, Any]) -> tuple[dict, dict]:
         table = model.__tablename__
         seq, stamp = self._stamp()
-        row = {**_defaults(model), **values}
+        row = {**defaults_of(model), **values}
         if "id" not in row:
             row["id"] = attendance_id(row["enrolment_id"], row["day"]) if table == "attendance" else new_id()
         row.update(origin_office=self.office_id, hlc=stamp, deleted=False)
@@ -113,13 +113,24 @@ class Writer:
             raise NotFound(_("No such record: {id}").format(id=record_id))
         return dict(row)
 
-    def update(self, model: type[SyncColumns], record_id: str, values: dict[str, Any], op: str = "update") -> dict:
-        """Write the fields that differ; returns them (empty when nothing changed)."""
+    def update(
+        self, model: type[SyncColumns], record_id: str, values: dict[str, Any], op: str = "update",
+        *, settles: dict[str, list[tuple[int, str]]] | None = None,
+    ) -> dict:
+        """Write the fields that differ; returns them (empty when nothing changed).
+
+        `settles` names, per column, conflicting values a person has reviewed: the write is
+        made even when the value is unchanged, and those conflicts are settled everywhere."""
         table = model.__tablename__
         old = self.current(model, record_id)
         changed = {k: v for k, v in values.items() if k not in SYNC_COLUMNS[:3] and old.get(k) != v}
+        for column in settles or {}:
+            changed.setdefault(column, values.get(column, old.get(column)))
         if not changed:
             return {}
+        base = self._base(table, record_id, changed)
+        for column, stamps in (settles or {}).items():
+            base[column] = sorted({*map(tuple, base.get(column, [])), *map(tuple, stamps)})
         seq, stamp = self._stamp()
         new_row = {**old, **changed}
         derived = DERIVED[table](new_row) if table in DERIVED else {}
@@ -128,11 +139,35 @@ class Writer:
             .where(model.__table__.c.id == record_id)
             .values(**changed, **derived, hlc=stamp)
         )
-        self.session.execute(insert(ChangeLog.__table__).values(**self._log(seq, stamp, table, record_id, op, changed)))
+        log = self._log(seq, stamp, table, record_id, op, changed)
+        log["base"] = json.dumps({c: [list(s) for s in stamps] for c, stamps in base.items()}, sort_keys=True)
+        self.session.execute(insert(ChangeLog.__table__).values(**log))
+        cursor = raw_cursor(self.session)
+        if cursor.execute("SELECT 1 FROM conflict WHERE table_name = ? AND record_id = ? LIMIT 1", (table, record_id)).fetchone():
+            from fieldlog.sync.materialise import refresh_conflicts
+
+            refresh_conflicts(cursor, table, record_id)
         return changed
+
+    def _base(self, table: str, record_id: str, columns) -> dict[str, list[tuple[int, str]]]:
+        """The stamp of the value each column had when this write was made (see sync/fold.py)."""
+        stamps: dict[str, tuple[int, str]] = {}
+        rows = raw_cursor(self.session).execute(
+            "SELECT hlc, office_id, data FROM change_log WHERE record_id = ? AND table_name = ?", (record_id, table)
+        )
+        for hlc, office_id, data in rows:
+            for column in json.loads(data):
+                if column in columns and (hlc, office_id) > stamps.get(column, (-1, "")):
+                    stamps[column] = (hlc, office_id)
+        return {column: [stamp] for column, stamp in stamps.items()}
 
     def set_deleted(self, model: type[SyncColumns], record_id: str, deleted: bool) -> bool:
         return bool(self.update(model, record_id, {"deleted": deleted}, op="delete" if deleted else "restore"))
+
+
+def raw_cursor(session: Session):
+    """The sqlite3 cursor of the session's transaction, for hot loops that SQLAlchemy would slow."""
+    return session.connection().connection.driver_connection.cursor()
 
 
 def writer_for(session: Session) -> Writer:

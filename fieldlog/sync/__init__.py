@@ -1,0 +1,1 @@
+"""Sync between offices by bundle files (DESIGN.md §4): format, export, import, conflicts."""

@@ -1,0 +1,135 @@
+"""`export_bundle`: what another office has not acknowledged, or everything for a new office."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import text
+
+from fieldlog import __version__
+from fieldlog.database import Database
+from fieldlog.errors import FieldlogError, NotInitialised
+from fieldlog.i18n import _
+from fieldlog.ids import new_id
+from fieldlog.schema import HEAD
+from fieldlog.sync.bundle_file import SUFFIX, bundle_writer
+from fieldlog.sync.entries import entry_to_wire
+from fieldlog.sync.offices import find_office
+from fieldlog.sync.vectors import local_vector, peer_acked
+
+Progress = Callable[[int, int], None]
+
+_ENTRIES = (
+    "SELECT office_id, seq, hlc, table_name, record_id, op, data, base, author FROM change_log "
+    "WHERE office_id = :office AND seq > :after ORDER BY seq"
+)
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    bundle_id: str
+    entries: int
+    to_code: str | None
+    full: bool
+
+
+def now_text() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def default_name(office_code: str, to_code: str | None) -> str:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = to_code or "full"
+    return f"{office_code}-to-{target}-{stamp}{SUFFIX}"
+
+
+def _target_path(out: Path, office_code: str, to_code: str | None) -> Path:
+    out = Path(out).expanduser()
+    if out.is_dir():
+        out = out / default_name(office_code, to_code)
+    if not out.parent.is_dir():
+        raise FieldlogError(_("The folder {folder} does not exist.").format(folder=out.parent))
+    return out
+
+
+def export_bundle(
+    db: Database, *, out: Path, to: str | None = None, full: bool = False, progress: Progress | None = None
+) -> ExportSummary:
+    """Write a bundle to `out` (a file, or a folder to name it in). `to` is an office code or id."""
+    if not full and not to:
+        raise FieldlogError(_("Say which office the bundle is for (--to OFFICE), or make a full bundle (--full)."))
+    with db.read() as session:
+        me = session.execute(
+            text("SELECT s.office_id, o.code FROM local_state s JOIN office o ON o.id = s.office_id")
+        ).first()
+        if me is None:
+            raise NotInitialised(_("This database has no office yet: run 'fieldlog init' first."))
+        target = find_office(session, to) if to else None
+        if target is not None and target.id == me.office_id:
+            raise FieldlogError(_("A bundle for this office itself would carry nothing."))
+        path = _target_path(out, me.code, target.code if target else None)
+        vector = local_vector(session)
+        acked = {} if full or target is None else peer_acked(session, target.id)
+        total = sum(max(0, seq - acked.get(office, 0)) for office, seq in vector.items())
+        counts: dict[str, int] = {}
+        contains: dict[str, list[int]] = {}
+        connection = session.connection()
+        with bundle_writer(path) as writer:
+            for office, top in sorted(vector.items()):
+                after = acked.get(office, 0)
+                if top <= after:
+                    continue
+                contains[office] = [after + 1, top]
+                rows = connection.execute(text(_ENTRIES + " LIMIT :n"), {"office": office, "after": after, "n": top - after})
+                for row in rows:
+                    writer.add(entry_to_wire(row))
+                    counts[row.table_name] = counts.get(row.table_name, 0) + 1
+                    if progress and writer.entries % 1000 == 0:
+                        progress(writer.entries, total)
+            manifest = writer.finish({
+                "bundle_id": new_id(),
+                "created_at": now_text(),
+                "fieldlog_version": __version__,
+                "schema_revision": HEAD,
+                "origin_office": me.office_id,
+                "origin_code": me.code,
+                "to_office": target.id if target else None,
+                "to_code": target.code if target else None,
+                "full": bool(full),
+                "contains": contains,
+                "seen": vector,
+                "counts": counts,
+            })
+    _note_export(db, me.office_id, target.id if target else None, vector.get(me.office_id, 0))
+    if progress:
+        progress(manifest["entries"], manifest["entries"])
+    return ExportSummary(
+        path=path, bundle_id=manifest["bundle_id"], entries=manifest["entries"],
+        to_code=target.code if target else None, full=bool(full),
+    )
+
+
+def _note_export(db: Database, me: str, to: str | None, own_top: int) -> None:
+    """Remember when and how far this office exported; delivery is counted only on acknowledgement."""
+    with db.write() as session:
+        session.execute(
+            text("UPDATE local_state SET exported_seq = max(exported_seq, :top) WHERE key = 'local'"),
+            {"top": own_top},
+        )
+        if to is not None:
+            session.execute(
+                text(
+                    "INSERT INTO peer (office_id, acked, last_import_at, last_export_at) VALUES (:o, '{}', '', :now) "
+                    "ON CONFLICT(office_id) DO UPDATE SET last_export_at = excluded.last_export_at"
+                ),
+                {"o": to, "now": now_text()},
+            )
+
+
+def manifest_summary(manifest: dict) -> str:
+    return json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)

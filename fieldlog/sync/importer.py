@@ -1,0 +1,280 @@
+"""`import_bundles`: verify every file, then apply each in one transaction (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fieldlog.database import Database
+from fieldlog.errors import NotInitialised
+from fieldlog.hlc import HybridClock, unpack, wall_millis
+from fieldlog.i18n import _, ngettext
+from fieldlog.schema import REVISIONS
+from fieldlog.services.writer import raw_cursor
+from fieldlog.sync.bundle_file import BundleError, iter_lines, read_manifest, verify_payload
+from fieldlog.sync.entries import BadEntry, entry_from_wire
+from fieldlog.sync.export import now_text
+from fieldlog.sync.materialise import NEW, PARKED, UNCHANGED, UPDATED, materialise
+from fieldlog.sync.vectors import record_ack
+
+Progress = Callable[[int, int], None]
+
+# Parents before children, so that most records find their parent already in place.
+TABLE_ORDER = (
+    "office", "agency", "participant", "workshop", "enrolment", "attendance",
+    "outcome", "outcome_workshop", "outcome_agency", "indicator", "duplicate_decision",
+)
+FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
+_STAGE = (
+    "INSERT OR IGNORE INTO change_log (office_id, seq, hlc, table_name, record_id, op, data, author, base) "
+    "VALUES (:office_id, :seq, :hlc, :table_name, :record_id, :op, :data, :author, :base)"
+)
+
+
+@dataclass
+class CheckedBundle:
+    path: Path
+    manifest: dict
+    offset: int
+
+    @property
+    def origin_code(self) -> str:
+        return str(self.manifest.get("origin_code") or "?")
+
+
+@dataclass
+class ImportSummary:
+    path: Path
+    bundle_id: str
+    origin_code: str
+    entries: int = 0
+    new_entries: int = 0
+    records: dict[str, int] = field(default_factory=lambda: {NEW: 0, UPDATED: 0, UNCHANGED: 0})
+    conflicts: int = 0
+    parked: int = 0
+    future_stamps: int = 0
+    seen_before: bool = False
+
+    @property
+    def changed_nothing(self) -> bool:
+        return self.new_entries == 0
+
+
+def check_bundle(path: Path | str) -> CheckedBundle:
+    """Everything that can refuse a file before the database is touched."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise BundleError(_("No such bundle file: {path}").format(path=path))
+    manifest, offset = read_manifest(path)
+    revision = manifest.get("schema_revision")
+    if revision not in REVISIONS:
+        raise BundleError(
+            _("{name} was made by a newer fieldlog (schema {revision}): upgrade fieldlog to import it.").format(
+                name=path.name, revision=revision
+            )
+        )
+    for key in ("bundle_id", "origin_office"):
+        if not isinstance(manifest.get(key), str):
+            raise BundleError(_("{name} is corrupted: its manifest cannot be read.").format(name=path.name))
+    if not isinstance(manifest.get("seen", {}), dict) or not isinstance(manifest.get("counts", {}), dict):
+        raise BundleError(_("{name} is corrupted: its manifest cannot be read.").format(name=path.name))
+    verify_payload(path, manifest, offset)
+    return CheckedBundle(path=path, manifest=manifest, offset=offset)
+
+
+def import_bundles(db: Database, paths: Sequence[Path | str], *, progress: Progress | None = None) -> list[ImportSummary]:
+    """Verify all files first: one bad file and nothing is imported."""
+    checked = [check_bundle(path) for path in paths]
+    return [apply_bundle(db, bundle, progress=progress) for bundle in checked]
+
+
+def _bad(bundle: CheckedBundle, error: BadEntry) -> BundleError:
+    if error.oversized:
+        return BundleError(
+            _("{name} is refused: a field is longer than fieldlog allows ({field}).").format(
+                name=bundle.path.name, field=error.args[0]
+            )
+        )
+    return BundleError(
+        _("{name} is corrupted: an entry cannot be read ({field}).").format(name=bundle.path.name, field=error.args[0])
+    )
+
+
+def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Progress | None) -> int:
+    """Add the bundle's entries to the change log; returns the highest new stamp."""
+    manifest = bundle.manifest
+    total = manifest["entries"]
+    counts: dict[str, int] = {}
+    top_stamp = 0
+    future = wall_millis() + FUTURE_TOLERANCE_MS
+    for line in iter_lines(bundle.path, manifest, bundle.offset):
+        try:
+            entry = entry_from_wire(line)
+        except BadEntry as error:
+            raise _bad(bundle, error) from None
+        summary.entries += 1
+        if summary.entries > total:
+            break
+        counts[entry["table_name"]] = counts.get(entry["table_name"], 0) + 1
+        cursor.execute(_STAGE, entry)
+        if cursor.rowcount == 1:
+            summary.new_entries += 1
+            top_stamp = max(top_stamp, entry["hlc"])
+            summary.future_stamps += unpack(entry["hlc"])[0] > future
+            cursor.execute(
+                "INSERT OR IGNORE INTO sync_affected (table_name, record_id) VALUES (?, ?)",
+                (entry["table_name"], entry["record_id"]),
+            )
+        if progress and summary.entries % 1000 == 0:
+            progress(summary.entries, total * 2)
+    if summary.entries != total or counts != manifest.get("counts", counts):
+        raise BundleError(
+            _("{name} is corrupted: it does not hold what its manifest states.").format(name=bundle.path.name)
+        )
+    return top_stamp
+
+
+def _apply_affected(cursor, summary: ImportSummary, progress: Progress | None) -> set[str]:
+    total = summary.entries
+    done = 0
+    touched: set[str] = set()
+    for table in TABLE_ORDER:
+        ids = [row[0] for row in cursor.execute("SELECT record_id FROM sync_affected WHERE table_name = ?", (table,))]
+        for record_id in ids:
+            outcome, conflicts = materialise(cursor, table, record_id)
+            summary.conflicts += conflicts
+            if outcome != PARKED:
+                summary.records[outcome] += 1
+                touched.add(table)
+            done += 1
+            if progress and done % 1000 == 0:
+                progress(total + min(done, total), total * 2)
+    touched |= _retry_parked(cursor, summary)
+    summary.parked = cursor.execute("SELECT count(*) FROM parked").fetchone()[0]
+    return touched
+
+
+def _retry_parked(cursor, summary: ImportSummary) -> set[str]:
+    """Apply parked records whose parent is now here, until nothing more can be applied."""
+    touched: set[str] = set()
+    while True:
+        ready = []
+        for table, record_id, missing_table, missing_id in cursor.execute(
+            "SELECT table_name, record_id, missing_table, missing_id FROM parked"
+        ).fetchall():
+            if (table, record_id) != (missing_table, missing_id) and cursor.execute(
+                f'SELECT 1 FROM "{missing_table}" WHERE id = ?', (missing_id,)
+            ).fetchone():
+                ready.append((table, record_id))
+        progressed = False
+        for table, record_id in ready:
+            outcome, conflicts = materialise(cursor, table, record_id)
+            summary.conflicts += conflicts
+            if outcome != PARKED:
+                progressed = True
+                touched.add(table)
+                summary.records[outcome] += 1
+        if not progressed:
+            return touched
+
+
+def apply_bundle(db: Database, bundle: CheckedBundle, *, progress: Progress | None = None) -> ImportSummary:
+    manifest = bundle.manifest
+    summary = ImportSummary(path=bundle.path, bundle_id=manifest["bundle_id"], origin_code=bundle.origin_code)
+    with db.write() as session:
+        cursor = raw_cursor(session)
+        local = cursor.execute("SELECT office_id, hlc_last, seq_last FROM local_state WHERE key = 'local'").fetchone()
+        if local is None:
+            raise NotInitialised(_("This database has no office yet: run 'fieldlog init' first."))
+        office_id, hlc_last, seq_last = local
+        summary.seen_before = cursor.execute(
+            "SELECT 1 FROM bundle_import WHERE bundle_id = ?", (summary.bundle_id,)
+        ).fetchone() is not None
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS sync_affected "
+            "(table_name TEXT, record_id TEXT, PRIMARY KEY (table_name, record_id)) WITHOUT ROWID"
+        )
+        cursor.execute("DELETE FROM sync_affected")
+        top_stamp = _stage(cursor, bundle, summary, progress)
+        touched = _apply_affected(cursor, summary, progress)
+        if touched & {"duplicate_decision", "participant", "agency"}:
+            _rebuild_merges(session)
+        clock = HybridClock(hlc_last)
+        if top_stamp:
+            clock.observe(top_stamp)
+        # Our own entries can come back (a restored backup): never hand out their numbers again.
+        own_top = cursor.execute("SELECT max(seq) FROM change_log WHERE office_id = ?", (office_id,)).fetchone()[0] or 0
+        cursor.execute(
+            "UPDATE local_state SET hlc_last = ?, seq_last = ? WHERE key = 'local'",
+            (clock.last, max(seq_last, own_top)),
+        )
+        now = now_text()
+        if manifest["origin_office"] != office_id:
+            record_ack(session, manifest["origin_office"], _vector(manifest.get("seen", {})), now=now)
+        cursor.execute(
+            "INSERT OR REPLACE INTO bundle_import (bundle_id, origin_office, imported_at, entries, new_entries) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (summary.bundle_id, manifest["origin_office"], now, summary.entries, summary.new_entries),
+        )
+        cursor.execute("DELETE FROM sync_affected")
+    if progress:
+        progress(1, 1)
+    return summary
+
+
+def _vector(raw: dict) -> dict[str, int]:
+    return {str(k): v for k, v in raw.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0}
+
+
+def _rebuild_merges(session) -> None:
+    try:
+        from fieldlog.services.duplicates import rebuild_merge_map
+    except ImportError:  # pragma: no cover - the duplicates service arrives separately
+        return
+    rebuild_merge_map(session)
+
+
+def summary_lines(summary: ImportSummary) -> list[str]:
+    records = summary.records
+    if summary.entries == 0:
+        first = _("{name}: no changes from {office}, only what it has received (an acknowledgement).")
+    elif summary.changed_nothing:
+        first = ngettext(
+            "{name}: nothing new; the change from {office} was already here.",
+            "{name}: nothing new; all {entries} changes from {office} were already here.",
+            summary.entries,
+        )
+    else:
+        first = ngettext(
+            "{name}: {new} new change from {office} ({entries} in the bundle).",
+            "{name}: {new} new changes from {office} ({entries} in the bundle).",
+            summary.new_entries,
+        )
+    lines = [first.format(name=summary.path.name, office=summary.origin_code, entries=summary.entries,
+                          new=summary.new_entries)]
+    if not summary.changed_nothing:
+        lines.append(
+            _("Records: {new} new, {updated} updated, {unchanged} unchanged; {conflicts} conflicts to review; {parked} waiting for their parent record.").format(
+                new=records[NEW], updated=records[UPDATED], unchanged=records[UNCHANGED],
+                conflicts=summary.conflicts, parked=summary.parked,
+            )
+        )
+    if summary.future_stamps:
+        lines.append(
+            _("Warning: {count} changes carry a clock more than a day ahead of this computer's; check the clocks of the offices.").format(
+                count=summary.future_stamps
+            )
+        )
+    return lines
+
+
+def as_json(summary: ImportSummary) -> dict:
+    return {
+        "file": str(summary.path), "bundle_id": summary.bundle_id, "origin": summary.origin_code,
+        "entries": summary.entries, "new_entries": summary.new_entries, **summary.records,
+        "conflicts": summary.conflicts, "parked": summary.parked, "future_stamps": summary.future_stamps,
+        "already_imported": summary.changed_nothing,
+    }
+
+

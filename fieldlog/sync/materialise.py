@@ -1,0 +1,140 @@
+"""Bring one record's row in line with its change log (see fold.py), parking it when a parent
+it points to has not arrived yet. Runs on the raw sqlite3 cursor of the import transaction:
+an import may touch a hundred thousand records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fieldlog.models import SYNCED_TABLES
+from fieldlog.services.writer import DERIVED, defaults_of
+from fieldlog.sync.columns import table_columns
+from fieldlog.sync.fold import Entry, Folded, fold
+
+NEW, UPDATED, UNCHANGED, PARKED = "new", "updated", "unchanged", "parked"
+
+_LOG = "SELECT office_id, seq, hlc, op, data, base, author FROM change_log WHERE record_id = ? AND table_name = ?"
+
+
+@dataclass(frozen=True)
+class _Row:
+    office_id: str
+    seq: int
+    hlc: int
+    op: str
+    data: str
+    base: str
+    author: str
+
+
+def load_entries(cursor, table: str, record_id: str) -> list[Entry]:
+    return [Entry.from_row(_Row(*row)) for row in cursor.execute(_LOG, (record_id, table))]
+
+
+@lru_cache(maxsize=None)
+def _columns(table: str) -> tuple[str, ...]:
+    return tuple(column.name for column in SYNCED_TABLES[table].__table__.columns)
+
+
+@lru_cache(maxsize=None)
+def _upsert_sql(table: str) -> str:
+    columns = _columns(table)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != "id")
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}'
+
+
+@lru_cache(maxsize=None)
+def _stored_defaults(table: str) -> dict:
+    return {k: _stored(v) for k, v in defaults_of(SYNCED_TABLES[table]).items()}
+
+
+def _stored(value):
+    """A value as SQLite holds it (what a SELECT gives back)."""
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _row_values(table: str, record_id: str, folded: Folded) -> tuple[dict | None, tuple[str, str] | None]:
+    """The row to store, or the (table, id) it is waiting for."""
+    specs = table_columns(table)
+    if folded.origin_office is None:
+        return None, (table, record_id)  # its creation has not arrived
+    row = dict(_stored_defaults(table))
+    for column, value in folded.values.items():
+        if column in specs:
+            row[column] = _stored(value)
+    for spec in specs.values():
+        if spec.name in ("origin_office", "hlc"):
+            continue
+        if spec.name not in row and not spec.nullable:
+            return None, (table, record_id)
+    row.update(id=record_id, origin_office=folded.origin_office, hlc=folded.top[0])
+    if table in DERIVED:
+        row.update(DERIVED[table](row))
+    return row, None
+
+
+def _missing_parent(cursor, table: str, row: dict) -> tuple[str, str] | None:
+    for spec in table_columns(table).values():
+        value = row.get(spec.name)
+        if spec.foreign_table and value is not None:
+            if cursor.execute(f'SELECT 1 FROM "{spec.foreign_table}" WHERE id = ?', (value,)).fetchone() is None:
+                return spec.foreign_table, value
+    return None
+
+
+def _write_conflicts(cursor, table: str, record_id: str, folded: Folded) -> int:
+    """Replace the record's conflicts by those the log now shows; returns how many are new."""
+    before = {
+        (column, office, hlc)
+        for column, office, hlc in cursor.execute(
+            "SELECT column, loser_office, loser_hlc FROM conflict WHERE table_name = ? AND record_id = ?",
+            (table, record_id),
+        )
+    }
+    cursor.execute("DELETE FROM conflict WHERE table_name = ? AND record_id = ?", (table, record_id))
+    new = 0
+    for lost in folded.conflicts:
+        cursor.execute(
+            "INSERT INTO conflict (table_name, record_id, column, loser_office, loser_hlc, loser_value, loser_author) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (table, record_id, lost.column, lost.office_id, lost.hlc,
+             json.dumps(lost.value, ensure_ascii=False), lost.author),
+        )
+        new += (lost.column, lost.office_id, lost.hlc) not in before
+    return new
+
+
+def refresh_conflicts(cursor, table: str, record_id: str) -> None:
+    """After a local write to a record with open conflicts: some may now be settled."""
+    _write_conflicts(cursor, table, record_id, fold(load_entries(cursor, table, record_id)))
+
+
+def materialise(cursor, table: str, record_id: str) -> tuple[str, int]:
+    """Returns what happened to the row (NEW, UPDATED, UNCHANGED or PARKED) and new conflicts."""
+    folded = fold(load_entries(cursor, table, record_id))
+    row, waiting_for = _row_values(table, record_id, folded)
+    if row is not None:
+        waiting_for = _missing_parent(cursor, table, row)
+    if waiting_for is not None:
+        cursor.execute(
+            "INSERT OR REPLACE INTO parked (table_name, record_id, missing_table, missing_id) VALUES (?, ?, ?, ?)",
+            (table, record_id, *waiting_for),
+        )
+        return PARKED, 0
+    cursor.execute("DELETE FROM parked WHERE table_name = ? AND record_id = ?", (table, record_id))
+    columns = _columns(table)
+    cursor.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{table}" WHERE id = ?', (record_id,))
+    existing = cursor.fetchone()
+    values = tuple(row.get(c) for c in columns)
+    if existing is not None and tuple(existing) == values:
+        outcome = UNCHANGED
+    else:
+        cursor.execute(_upsert_sql(table), values)
+        outcome = NEW if existing is None else UPDATED
+    return outcome, _write_conflicts(cursor, table, record_id, folded)

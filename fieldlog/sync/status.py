@@ -1,0 +1,43 @@
+"""What each known office has not yet acknowledged, for Home and the Sync screen."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from fieldlog.database import Database
+from fieldlog.sync.vectors import local_vector, pending_count
+
+
+@dataclass(frozen=True)
+class PeerStatus:
+    office_id: str
+    code: str
+    name: str
+    pending: int
+    last_import_at: str
+    last_export_at: str
+
+
+def peer_status(db: Database) -> list[PeerStatus]:
+    """Every other office this database knows, with the changes it has not acknowledged."""
+    with db.read() as session:
+        me = session.execute(text("SELECT office_id FROM local_state WHERE key = 'local'")).scalar()
+        vector = local_vector(session)
+        rows = session.execute(
+            text(
+                "SELECT o.id, o.code, o.name, p.acked, p.last_import_at, p.last_export_at FROM office o "
+                "LEFT JOIN peer p ON p.office_id = o.id WHERE o.deleted = 0 AND o.id != :me ORDER BY o.code"
+            ),
+            {"me": me or ""},
+        ).all()
+    return [
+        PeerStatus(
+            office_id=row.id, code=row.code, name=row.name,
+            pending=pending_count(vector, json.loads(row.acked) if row.acked else {}),
+            last_import_at=row.last_import_at or "", last_export_at=row.last_export_at or "",
+        )
+        for row in rows
+    ]

@@ -1,0 +1,61 @@
+"""Version vectors: {office id: highest sequence number held with no gap before it}."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+Vector = dict[str, int]
+
+
+def local_vector(session) -> Vector:
+    """What this database holds, per office. Entries above a gap are held but not claimed."""
+    vector: Vector = {}
+    rows = session.execute(text("SELECT office_id, max(seq) AS top, count(*) AS n FROM change_log GROUP BY office_id"))
+    for office_id, top, count in rows:
+        vector[office_id] = top if top == count else _contiguous_top(session, office_id)
+    return vector
+
+
+def _contiguous_top(session, office_id: str) -> int:
+    first_gap = session.execute(
+        text(
+            "SELECT c.seq FROM change_log c WHERE c.office_id = :office AND NOT EXISTS "
+            "(SELECT 1 FROM change_log n WHERE n.office_id = c.office_id AND n.seq = c.seq + 1) "
+            "ORDER BY c.seq LIMIT 1"
+        ),
+        {"office": office_id},
+    ).scalar()
+    has_first = session.execute(
+        text("SELECT 1 FROM change_log WHERE office_id = :office AND seq = 1"), {"office": office_id}
+    ).scalar()
+    return first_gap if has_first else 0
+
+
+def merge_vectors(first: Vector, second: Vector) -> Vector:
+    merged = dict(first)
+    for office, seq in second.items():
+        merged[office] = max(merged.get(office, 0), seq)
+    return merged
+
+
+def peer_acked(session, office_id: str) -> Vector:
+    raw = session.execute(text("SELECT acked FROM peer WHERE office_id = :o"), {"o": office_id}).scalar()
+    return json.loads(raw) if raw else {}
+
+
+def record_ack(session, office_id: str, seen: Vector, *, now: str) -> None:
+    """A bundle from `office_id` tells what it has received: that, and only that, is delivered."""
+    acked = merge_vectors(peer_acked(session, office_id), seen)
+    session.execute(
+        text(
+            "INSERT INTO peer (office_id, acked, last_import_at, last_export_at) VALUES (:o, :a, :now, '') "
+            "ON CONFLICT(office_id) DO UPDATE SET acked = excluded.acked, last_import_at = excluded.last_import_at"
+        ),
+        {"o": office_id, "a": json.dumps(acked, sort_keys=True), "now": now},
+    )
+
+
+def pending_count(local: Vector, acked: Vector) -> int:
+    return sum(max(0, seq - acked.get(office, 0)) for office, seq in local.items())
