@@ -137,7 +137,9 @@ def test_relay_through_a_coordinator_keeps_original_stamps(offices):
     hq.receive(bko.send(full=True))
     nia.receive(hq.send(full=True))
     assert row(nia.db, "participant", person)["origin_office"] == row(bko.db, "participant", person)["origin_office"]
-    assert content_hash(nia.db) == content_hash(hq.db)
+    hq.receive(nia.send(hq))
+    bko.receive(hq.send(bko))
+    assert content_hash(nia.db) == content_hash(hq.db) == content_hash(bko.db)
     with nia.db.read() as session:
         from sqlalchemy import text
 
