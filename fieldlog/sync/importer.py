@@ -15,7 +15,7 @@ from fieldlog.services.writer import raw_cursor
 from fieldlog.sync.bundle_file import BundleError, iter_lines, read_manifest, verify_payload
 from fieldlog.sync.entries import BadEntry, entry_from_wire
 from fieldlog.sync.export import now_text
-from fieldlog.sync.materialise import NEW, PARKED, UNCHANGED, UPDATED, materialise
+from fieldlog.sync.materialise import NEW, PARKED, UNCHANGED, UPDATED, entries_of_affected, materialise
 from fieldlog.sync.vectors import record_ack
 
 Progress = Callable[[int, int], None]
@@ -139,10 +139,12 @@ def _apply_affected(cursor, summary: ImportSummary, progress: Progress | None) -
     total = summary.entries
     done = 0
     touched: set[str] = set()
+    parked = {(t, r) for t, r in cursor.execute("SELECT table_name, record_id FROM parked")}
     for table in TABLE_ORDER:
-        ids = [row[0] for row in cursor.execute("SELECT record_id FROM sync_affected WHERE table_name = ?", (table,))]
-        for record_id in ids:
-            outcome, conflicts = materialise(cursor, table, record_id)
+        for record_id, entries in entries_of_affected(cursor.connection, table):
+            outcome, conflicts = materialise(
+                cursor, table, record_id, entries=entries, was_parked=(table, record_id) in parked
+            )
             summary.conflicts += conflicts
             if outcome != PARKED:
                 summary.records[outcome] += 1
