@@ -76,35 +76,13 @@ def export_bundle(
         vector = local_vector(session)
         acked = {} if full or target is None else peer_acked(session, target.id)
         total = sum(max(0, seq - acked.get(office, 0)) for office, seq in vector.items())
-        counts: dict[str, int] = {}
-        contains: dict[str, list[int]] = {}
         connection = session.connection()
-        with bundle_writer(path) as writer:
-            for office, top in sorted(vector.items()):
-                after = acked.get(office, 0)
-                if top <= after:
-                    continue
-                contains[office] = [after + 1, top]
-                rows = connection.execute(text(_ENTRIES + " LIMIT :n"), {"office": office, "after": after, "n": top - after})
-                for row in rows:
-                    writer.add(entry_to_wire(row))
-                    counts[row.table_name] = counts.get(row.table_name, 0) + 1
-                    if progress and writer.entries % 1000 == 0:
-                        progress(writer.entries, total)
-            manifest = writer.finish({
-                "bundle_id": new_id(),
-                "created_at": now_text(),
-                "fieldlog_version": __version__,
-                "schema_revision": HEAD,
-                "origin_office": me.office_id,
-                "origin_code": me.code,
-                "to_office": target.id if target else None,
-                "to_code": target.code if target else None,
-                "full": bool(full),
-                "contains": contains,
-                "seen": vector,
-                "counts": counts,
-            })
+        try:
+            manifest = _write(connection, path, me, target, full, vector, acked, total, progress)
+        except OSError as error:
+            raise FieldlogError(
+                _("Cannot write {path}: {reason}").format(path=path, reason=error.strerror or error)
+            ) from None
     _note_export(db, me.office_id, target.id if target else None, vector.get(me.office_id, 0))
     if progress:
         progress(manifest["entries"], manifest["entries"])
@@ -112,6 +90,40 @@ def export_bundle(
         path=path, bundle_id=manifest["bundle_id"], entries=manifest["entries"],
         to_code=target.code if target else None, full=bool(full),
     )
+
+
+def _write(connection, path: Path, me, target, full: bool, vector: dict, acked: dict, total: int,
+           progress: Progress | None) -> dict:
+    """Stream the entries above `acked` into the bundle; returns its manifest."""
+    counts: dict[str, int] = {}
+    contains: dict[str, list[int]] = {}
+    with bundle_writer(path) as writer:
+        for office, top in sorted(vector.items()):
+            after = acked.get(office, 0)
+            if top <= after:
+                continue
+            contains[office] = [after + 1, top]
+            rows = connection.execute(text(_ENTRIES + " LIMIT :n"), {"office": office, "after": after, "n": top - after})
+            for row in rows:
+                writer.add(entry_to_wire(row))
+                counts[row.table_name] = counts.get(row.table_name, 0) + 1
+                if progress and writer.entries % 1000 == 0:
+                    progress(writer.entries, total)
+        manifest = writer.finish({
+            "bundle_id": new_id(),
+            "created_at": now_text(),
+            "fieldlog_version": __version__,
+            "schema_revision": HEAD,
+            "origin_office": me.office_id,
+            "origin_code": me.code,
+            "to_office": target.id if target else None,
+            "to_code": target.code if target else None,
+            "full": bool(full),
+            "contains": contains,
+            "seen": vector,
+            "counts": counts,
+        })
+    return manifest
 
 
 def _note_export(db: Database, me: str, to: str | None, own_top: int) -> None:

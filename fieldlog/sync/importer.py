@@ -85,8 +85,13 @@ def check_bundle(path: Path | str) -> CheckedBundle:
 
 def import_bundles(db: Database, paths: Sequence[Path | str], *, progress: Progress | None = None) -> list[ImportSummary]:
     """Verify all files first: one bad file and nothing is imported."""
-    checked = [check_bundle(path) for path in paths]
-    return [apply_bundle(db, bundle, progress=progress) for bundle in checked]
+    try:
+        checked = [check_bundle(path) for path in paths]
+        return [apply_bundle(db, bundle, progress=progress) for bundle in checked]
+    except OSError as error:  # a USB stick pulled out mid-read, a file without permission
+        raise BundleError(
+            _("Cannot read {path}: {reason}").format(path=error.filename or "", reason=error.strerror or error)
+        ) from None
 
 
 def _bad(bundle: CheckedBundle, error: BadEntry) -> BundleError:

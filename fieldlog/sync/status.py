@@ -1,4 +1,4 @@
-"""What each known office has not yet acknowledged, for Home and the Sync screen."""
+"""What each known office has not yet acknowledged, and what waits for a person, for Home and the Sync screen."""
 
 from __future__ import annotations
 
@@ -41,3 +41,22 @@ def peer_status(db: Database) -> list[PeerStatus]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    peers: list[PeerStatus]
+    conflicts: int
+    parked: int
+
+
+def parked_count(db: Database) -> int:
+    """Records received before their parent record, applied when it arrives."""
+    with db.read() as session:
+        return session.execute(text("SELECT count(*) FROM parked")).scalar_one()
+
+
+def sync_overview(db: Database) -> SyncOverview:
+    from fieldlog.sync.conflicts import conflict_count
+
+    return SyncOverview(peers=peer_status(db), conflicts=conflict_count(db), parked=parked_count(db))

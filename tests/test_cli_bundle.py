@@ -1,0 +1,56 @@
+"""`fieldlog bundle export|import|inspect` as a coordinator types them."""
+
+from __future__ import annotations
+
+import json
+
+from fieldlog.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def init(capsys, path, code, country="ML"):
+    assert run(capsys, "init", "--db", str(path), "--office", code, "--name", f"Office {code}", "--country", country)[0] == 0
+
+
+def test_export_import_inspect_round_trip(tmp_path, capsys):
+    bko, nia = tmp_path / "bko.db", tmp_path / "nia.db"
+    init(capsys, bko, "BKO")
+    init(capsys, nia, "NIA", "NE")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    code, out, _ = run(capsys, "bundle", "export", "--db", str(bko), "--full", "--out", str(usb))
+    assert code == 0 and "Full bundle written" in out
+    bundle, = usb.glob("BKO-to-full-*.fieldlog")
+    assert oct(bundle.stat().st_mode & 0o777) == "0o600"
+
+    code, out, _ = run(capsys, "bundle", "inspect", str(bundle))
+    assert code == 0 and "From office: BKO" in out and "Offices" in out
+    code, out, _ = run(capsys, "bundle", "inspect", "--json", str(bundle))
+    assert json.loads(out)["origin_code"] == "BKO"
+
+    code, out, _ = run(capsys, "bundle", "import", "--db", str(nia), str(bundle))
+    assert code == 0 and "1 new change from BKO" in out
+    code, out, _ = run(capsys, "bundle", "import", "--db", str(nia), "--json", str(bundle))
+    assert code == 0 and json.loads(out)["already_imported"] is True
+
+    # NIA now knows BKO and can send it a delta, which carries NIA's acknowledgement.
+    code, out, err = run(capsys, "bundle", "export", "--db", str(nia), "--to", "bko", "--out", str(tmp_path / "n.fieldlog"))
+    assert code == 0 and "Bundle for BKO" in out and "delivered only when BKO" in err
+
+
+def test_bad_requests_get_one_line_and_exit_1(tmp_path, capsys):
+    bko = tmp_path / "bko.db"
+    init(capsys, bko, "BKO")
+    code, _, err = run(capsys, "bundle", "export", "--db", str(bko), "--to", "GAO", "--out", str(tmp_path))
+    assert code == 1 and err.strip().startswith("fieldlog: No office GAO is known here")
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "bundle", "export", "--db", str(bko), "--full", "--out", str(tmp_path / "no" / "x.fieldlog"))
+    assert code == 1 and "does not exist" in err
+    code, _, err = run(capsys, "bundle", "import", "--db", str(bko), str(tmp_path / "missing.fieldlog"))
+    assert code == 1 and "No such bundle file" in err
+    assert list(tmp_path.glob("*.fieldlog")) == [] and list(tmp_path.glob(".fieldlog-*")) == []
