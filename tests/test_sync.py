@@ -145,3 +145,25 @@ def test_relay_through_a_coordinator_keeps_original_stamps(offices):
 
         origin = session.execute(text("SELECT office_id FROM change_log WHERE record_id = :r"), {"r": person}).scalar()
     assert origin == row(bko.db, "participant", person)["origin_office"]
+
+
+def test_a_cell_fixed_in_excel_reaches_the_other_office(offices, tmp_path):
+    import openpyxl
+
+    from fieldlog.services.spreadsheets import export_records, import_records
+
+    bko, nia, _hq = offices
+    person = create_participant(bko.db, family_name="Ouédraogo", given_names="Salif", sex="M", function="Adjudant")
+    exchange(bko, nia)
+    sheet_path = tmp_path / "participants.xlsx"
+    export_records(nia.db, table="participants", fmt="xlsx", out=sheet_path)
+    book = openpyxl.load_workbook(sheet_path)
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    (row_number,) = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == person]
+    sheet.cell(row_number, header.index("function") + 1).value = "Adjudant-chef"
+    book.save(sheet_path)
+    assert import_records(nia.db, table="participants", path=sheet_path).updated == 1
+    exchange(nia, bko)
+    assert row(bko.db, "participant", person)["function"] == "Adjudant-chef"
+    assert content_hash(bko.db) == content_hash(nia.db)
