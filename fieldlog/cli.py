@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_bundle.register(commands, _common)
     from fieldlog import cli_records
     cli_records.register(commands, _common)
+    from fieldlog import cli_duplicates
+    cli_duplicates.register(commands, _common)
     return parser
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from fieldlog.database import Database
 from fieldlog.i18n import _
-from fieldlog.models import Agency, AgencyBase
+from fieldlog.models import Agency, AgencyBase, MergeMap
 from fieldlog.services.common import PAGE_SIZE, Checker, Page
 from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold
@@ -67,8 +67,12 @@ def get_agency(db: Database, agency_id: str) -> AgencyPublic:
 
 
 def list_agencies(db: Database, *, search: str = "", offset: int = 0, limit: int = PAGE_SIZE) -> Page[AgencyRow]:
+    """A page in name order; agencies merged into another (duplicates) are hidden, and a
+    parent merged away shows as the agency it was merged into."""
     parent = aliased(Agency)
-    where = [Agency.deleted == False]  # noqa: E712
+    parent_merge = aliased(MergeMap)
+    merged_away = select(MergeMap.record_id).where(MergeMap.table_name == "agency")
+    where = [Agency.deleted == False, Agency.id.not_in(merged_away)]  # noqa: E712
     if search.strip():
         needle = f"%{fold(search.strip())}%"
         where.append(or_(Agency.sort_key.like(needle), func.fl_fold(Agency.acronym).like(needle)))
@@ -76,7 +80,8 @@ def list_agencies(db: Database, *, search: str = "", offset: int = 0, limit: int
         total = session.execute(select(func.count()).select_from(Agency).where(*where)).scalar_one()
         rows = session.execute(
             select(Agency.id, Agency.name, Agency.acronym, Agency.country, Agency.kind, parent.name.label("parent_name"))
-            .outerjoin(parent, parent.id == Agency.parent_id)
+            .outerjoin(parent_merge, and_(parent_merge.table_name == "agency", parent_merge.record_id == Agency.parent_id))
+            .outerjoin(parent, parent.id == func.coalesce(parent_merge.into_id, Agency.parent_id))
             .where(*where)
             .order_by(Agency.sort_key, Agency.id)
             .offset(offset)

@@ -46,20 +46,31 @@ def _live_workshop(session, workshop_id: str) -> Workshop:
     return workshop
 
 
+# The enrolled person as the survivor of any merge of duplicates (DESIGN.md §3.6): the
+# enrolment of a record merged away is listed under the name of the record it was merged into.
+_ROSTER = """SELECT e.id AS enrolment_id, p.id AS participant_id, p.family_name, p.given_names, p.sex,
+    e.role, COALESCE(NULLIF(a.acronym, ''), a.name, '') AS agency
+    FROM enrolment e
+    JOIN participant enrolled ON enrolled.id = e.participant_id
+    LEFT JOIN merge_map pm ON pm.table_name = 'participant' AND pm.record_id = e.participant_id
+    JOIN participant p ON p.id = COALESCE(pm.into_id, e.participant_id)
+    LEFT JOIN merge_map am ON am.table_name = 'agency' AND am.record_id = p.agency_id
+    LEFT JOIN agency a ON a.id = COALESCE(am.into_id, p.agency_id)
+    WHERE e.workshop_id = :w AND e.deleted = 0 AND enrolled.deleted = 0 AND p.deleted = 0
+    ORDER BY p.sort_key, p.id, e.id"""
+
+# A person and the duplicates merged into them, or the survivor of a record merged away.
+_SAME_PERSON = """SELECT :p UNION SELECT record_id FROM merge_map WHERE table_name = 'participant' AND into_id = :p
+    UNION SELECT into_id FROM merge_map WHERE table_name = 'participant' AND record_id = :p"""
+
+
 def workshop_roster(db: Database, workshop_id: str) -> Roster:
     """Enrolled participants (live ones) with their marks per workshop day."""
     with db.read() as session:
         workshop = _live_workshop(session, workshop_id)
         days = days_between(workshop.start_date, workshop.end_date)
         people = session.execute(
-            text(
-                "SELECT e.id AS enrolment_id, p.id AS participant_id, p.family_name, p.given_names, p.sex, "
-                "e.role, COALESCE(NULLIF(a.acronym, ''), a.name, '') AS agency "
-                "FROM enrolment e JOIN participant p ON p.id = e.participant_id "
-                "LEFT JOIN agency a ON a.id = p.agency_id "
-                "WHERE e.workshop_id = :w AND e.deleted = 0 AND p.deleted = 0 "
-                "ORDER BY p.sort_key, p.id"
-            ),
+            text(_ROSTER),
             {"w": workshop_id},
         ).all()
         marks: dict[str, dict[date, bool]] = {}
@@ -102,7 +113,11 @@ def enrol_participant(db: Database, *, workshop_id: str, participant_id: str, ro
             .where(Enrolment.workshop_id == workshop_id, Enrolment.participant_id == participant_id)
             .order_by(Enrolment.deleted)
         ).first()
-        if existing is not None and not existing.deleted:
+        duplicate = session.execute(
+            text(f"SELECT 1 FROM enrolment WHERE workshop_id = :w AND deleted = 0 AND participant_id IN ({_SAME_PERSON})"),
+            {"w": workshop_id, "p": participant_id},
+        ).first()
+        if duplicate is not None:
             raise ValidationError({"participant_id": _("This person is already enrolled in this workshop.")})
         if existing is not None:
             writer.update(Enrolment, existing.id, {"deleted": False, "role": role}, op="restore")
@@ -160,11 +175,16 @@ def set_day_attendance(db: Database, *, workshop_id: str, day: date | str, prese
 
 
 def enrolled_participant_ids(db: Database, workshop_id: str) -> set[str]:
-    """Who is already enrolled (live enrolments), so a picker can say so before anyone asks."""
+    """Who is already enrolled (live enrolments), so a picker can say so before anyone asks;
+    a duplicate merged away counts as its survivor."""
     with db.read() as session:
         return set(
             session.execute(
-                select(Enrolment.participant_id)
-                .where(Enrolment.workshop_id == workshop_id, Enrolment.deleted == False)  # noqa: E712
+                text(
+                    "SELECT e.participant_id FROM enrolment e WHERE e.workshop_id = :w AND e.deleted = 0 "
+                    "UNION SELECT m.into_id FROM enrolment e JOIN merge_map m ON m.table_name = 'participant' "
+                    "AND m.record_id = e.participant_id WHERE e.workshop_id = :w AND e.deleted = 0"
+                ),
+                {"w": workshop_id},
             ).scalars()
         )

@@ -49,10 +49,15 @@ def _row(r) -> ParticipantRow:
 #   matches, and stop at the end of the page;
 # - no search: walk the sort_key index (never sort the whole table).
 # Only the rows of the page are joined to their agency.
+# Duplicates merged away (merge_map, DESIGN.md §3.6) are hidden but not deleted: they are taken
+# out of the matches after the search, and the whole list skips them as it walks; both cost
+# work per merge, not per participant. A person's agency shows as the agency it was merged into.
 _MATCHES_TABLE = "CREATE TEMP TABLE IF NOT EXISTS participant_match (r INTEGER PRIMARY KEY)"
 _CLEAR_MATCHES = "DELETE FROM temp.participant_match"
 _FILL_MATCHES = """INSERT INTO temp.participant_match (r)
     SELECT rowid FROM participant_fts WHERE participant_fts MATCH :match"""
+_HIDE_MERGED_MATCHES = """DELETE FROM temp.participant_match WHERE r IN (SELECT p.rowid
+    FROM merge_map m CROSS JOIN participant p ON p.id = m.record_id WHERE m.table_name = 'participant')"""
 _SEARCH_TOTAL = "SELECT count(*) FROM temp.participant_match"
 _FEW_MATCHES = """SELECT p.rowid AS r, p.sort_key AS k, p.id AS i
     FROM temp.participant_match m CROSS JOIN participant p ON p.rowid = m.r
@@ -61,12 +66,15 @@ _MANY_MATCHES = """SELECT p.rowid AS r, p.sort_key AS k, p.id AS i
     FROM participant p INDEXED BY ix_participant_sort_key
     WHERE p.rowid IN temp.participant_match
     ORDER BY p.sort_key, p.id LIMIT :limit OFFSET :offset"""
-# Every participant (counted on the smallest index) less those in the Trash (its partial index).
+# Every participant (counted on the smallest index) less those in the Trash (its partial index)
+# and those merged away.
 _ALL_TOTAL = """SELECT (SELECT count(*) FROM participant)
-    - (SELECT count(*) FROM participant WHERE deleted = 1)"""
+    - (SELECT count(*) FROM participant WHERE deleted = 1)
+    - (SELECT count(*) FROM merge_map m CROSS JOIN participant p ON p.id = m.record_id
+       WHERE m.table_name = 'participant' AND p.deleted = 0)"""
 _ALL = """SELECT p.rowid AS r, p.sort_key AS k, p.id AS i
     FROM participant p INDEXED BY ix_participant_sort_key
-    WHERE p.deleted = 0
+    WHERE p.deleted = 0 AND p.id NOT IN (SELECT record_id FROM merge_map WHERE table_name = 'participant')
     ORDER BY p.sort_key, p.id LIMIT :limit OFFSET :offset"""
 # For the choice of plan: the table's size, and how many names start with the text typed.
 _ROWS = "SELECT max(rowid) FROM participant"
@@ -78,7 +86,8 @@ def _page_sql(keys: str) -> str:
     """The page's rows and their agency, for the (rowid, sort_key, id) that `keys` selects."""
     return (
         f"SELECT {_COLUMNS} FROM ({keys}) s CROSS JOIN participant p ON p.rowid = s.r "
-        "LEFT JOIN agency a ON a.id = p.agency_id ORDER BY s.k, s.i"
+        "LEFT JOIN merge_map am ON am.table_name = 'agency' AND am.record_id = p.agency_id "
+        "LEFT JOIN agency a ON a.id = COALESCE(am.into_id, p.agency_id) ORDER BY s.k, s.i"
     )
 
 
@@ -125,6 +134,7 @@ def list_participants(
             cursor.execute(_MATCHES_TABLE)
             cursor.execute(_CLEAR_MATCHES)
             cursor.execute(_FILL_MATCHES, params)
+            cursor.execute(_HIDE_MERGED_MATCHES)
             total = cursor.execute(_SEARCH_TOTAL).fetchone()[0]
         else:
             total = cursor.execute(_ALL_TOTAL).fetchone()[0]

@@ -13,26 +13,35 @@ from fieldlog.services.workshops import WorkshopRow, list_workshops
 # A person is "trained" by a day present, as a participant (a trainer is not a trainee),
 # at a live workshop that was not cancelled; tombstoned people and enrolments count not at all.
 # Asked per person (EXISTS) so each person counts once without a DISTINCT over every mark.
-_TRAINED = """
+# Merged duplicates count once (DESIGN.md §3.7): a record merged away (merge_map) is not a
+# person; its survivor is trained by its own days or by those of a live record merged into it.
+_TRAINED_BY = """SELECT 1 FROM enrolment e
+  JOIN workshop w ON w.id = e.workshop_id
+  JOIN attendance t ON t.enrolment_id = e.id
+  WHERE e.participant_id = {who} AND e.deleted = 0 AND e.role = 'participant'
+    AND w.deleted = 0 AND w.status != 'cancelled'
+    AND t.present = 1 AND t.deleted = 0 AND t.day BETWEEN :first AND :last"""
+_TRAINED = f"""
 SELECT count(*) AS people,
        coalesce(sum(p.sex = 'F'), 0) AS women,
        coalesce(sum(p.sex = 'M'), 0) AS men
 FROM participant p
-WHERE p.deleted = 0 AND EXISTS (
-  SELECT 1 FROM enrolment e
-  JOIN workshop w ON w.id = e.workshop_id
-  JOIN attendance t ON t.enrolment_id = e.id
-  WHERE e.participant_id = p.id AND e.deleted = 0 AND e.role = 'participant'
-    AND w.deleted = 0 AND w.status != 'cancelled'
-    AND t.present = 1 AND t.deleted = 0 AND t.day BETWEEN :first AND :last
-)
+WHERE p.deleted = 0
+  AND p.id NOT IN (SELECT record_id FROM merge_map WHERE table_name = 'participant')
+  AND (EXISTS ({_TRAINED_BY.format(who="p.id")})
+       OR EXISTS (SELECT 1 FROM merge_map m JOIN participant d ON d.id = m.record_id
+                  WHERE m.table_name = 'participant' AND m.into_id = p.id AND d.deleted = 0
+                    AND EXISTS ({_TRAINED_BY.format(who="d.id")})))
 """
 
-_RECORDS = """
+# Records merged away are not counted: the lists do not show them either.
+_MERGED_AWAY = """(SELECT count(*) FROM merge_map m CROSS JOIN {table} r ON r.id = m.record_id
+    WHERE m.table_name = '{table}' AND r.deleted = 0)"""
+_RECORDS = f"""
 SELECT
   (SELECT count(*) FROM workshop WHERE deleted = 0) AS workshops,
-  (SELECT count(*) FROM participant WHERE deleted = 0) AS participants,
-  (SELECT count(*) FROM agency WHERE deleted = 0) AS agencies,
+  (SELECT count(*) FROM participant WHERE deleted = 0) - {_MERGED_AWAY.format(table="participant")} AS participants,
+  (SELECT count(*) FROM agency WHERE deleted = 0) - {_MERGED_AWAY.format(table="agency")} AS agencies,
   (SELECT count(*) FROM outcome WHERE deleted = 0) AS outcomes
 """
 
