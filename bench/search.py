@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import median, percentile, ratio, scale_database, trash_copy  # noqa: E402
 
 from fieldlog.schema import open_database  # noqa: E402
-from fieldlog.services import participants as service  # noqa: E402
+from fieldlog.services import participant_search as service  # noqa: E402
 from fieldlog.text import fts_query  # noqa: E402
 
 # What people type, with and without accents; every prefix is searched.
