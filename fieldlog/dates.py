@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from fieldlog.i18n import current_language
 
@@ -29,6 +29,21 @@ def format_date(value: date | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y")
+
+
+def format_moment(value: datetime | str | None) -> str:
+    """A moment in this computer's time, the way dates are typed: 22/11/2026 14:05.
+    Accepts an ISO timestamp as stored (UTC); "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = value.astimezone()
+    return value.strftime("%d/%m/%Y %H:%M")
 
 
 def date_hint() -> str:

@@ -106,14 +106,16 @@ def check_database_file(path: Path | str) -> tuple[Path, str | None]:
     return path, revision
 
 
-def open_database(path: Path | str) -> Database:
-    """Open (creating or upgrading as needed) the database at `path`."""
-    from fieldlog.database import Database, make_engine
+def open_database(path: Path | str, *, busy_timeout_s: float | None = None) -> Database:
+    """Open (creating or upgrading as needed) the database at `path`. `busy_timeout_s`: how long
+    a write waits for another process's write (default: the engine's, 30 s)."""
+    from fieldlog.database import BUSY_TIMEOUT_S, Database, make_engine
 
     path, revision = check_database_file(path)
     if not path.exists():
         _create_private(path)
-    database = Database(path=path, engine=make_engine(path))
+    engine = make_engine(path, busy_timeout_s=BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s)
+    database = Database(path=path, engine=engine)
     if revision != HEAD:
         if revision is not None:
             backup_database(path, revision)

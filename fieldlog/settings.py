@@ -29,6 +29,8 @@ def data_dir() -> Path:
 @dataclass
 class Settings:
     language: str = ""
+    # The folder a bundle was last exported to or imported from (a USB stick, say).
+    bundle_folder: str = ""
 
     @classmethod
     def load(cls) -> Settings:

@@ -16,7 +16,7 @@ from fieldlog.i18n import N_, _
 from screens.commands import PROVIDERS
 
 if TYPE_CHECKING:
-    from fieldlog.database import Database
+    from fieldlog.database import ChangeWatcher, Database
     from fieldlog.services.offices import OfficeInfo
 
 SECTIONS = {
@@ -26,7 +26,13 @@ SECTIONS = {
     "agencies": ("f5", N_("Agencies")),
     "outcomes": ("f6", N_("Outcomes")),
     "trash": ("f7", N_("Trash")),
+    "sync": ("f8", N_("Sync")),
 }
+# A write waits this long for another process's write to end (`fieldlog bundle import` of a
+# large bundle holds the database for minutes); it waits in a worker, so the screen stays live.
+WRITE_WAIT_S = 600
+# How often to look whether another process has changed the database (one cheap PRAGMA).
+WATCH_INTERVAL_S = 2.0
 
 
 def _mode(name: str):
@@ -42,7 +48,7 @@ def _mode(name: str):
 
 
 class FieldlogApp(App):
-    CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss"]
+    CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss", "sync.tcss"]
     TITLE = "fieldlog"
     MODES = {name: _mode(name) for name in SECTIONS}
     DEFAULT_MODE = "home"
@@ -53,6 +59,7 @@ class FieldlogApp(App):
             Binding(key, f"switch_mode('{name}')", label, show=False)
             for name, (key, label) in SECTIONS.items()
         ),
+        Binding("ctrl+r", "refresh", N_("Refresh"), show=False),
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
     ]
 
@@ -66,6 +73,9 @@ class FieldlogApp(App):
             super().__init__()
             self.office = office
 
+    class DatabaseChanged(Message):
+        """Another process committed: the screen shown reads again."""
+
     def __init__(self, db: Database | None = None, *, db_path: Path | None = None, today: date | None = None) -> None:
         super().__init__()
         self.db = db
@@ -73,6 +83,8 @@ class FieldlogApp(App):
         self.today = today or date.today()
         self.office: OfficeInfo | None = None
         self.open_forms: set[Screen] = set()
+        self.watcher: ChangeWatcher | None = None
+        self._watch_running = False
 
     def on_mount(self) -> None:
         if self.db is not None:
@@ -87,7 +99,7 @@ class FieldlogApp(App):
         from fieldlog.schema import open_database
 
         try:
-            db = open_database(self.db_path)
+            db = open_database(self.db_path, busy_timeout_s=WRITE_WAIT_S)
         except FieldlogError as error:
             self.call_from_thread(self.exit, return_code=1, message=_("fieldlog: {message}").format(message=error))
             return
@@ -120,8 +132,39 @@ class FieldlogApp(App):
     def set_office(self, office: OfficeInfo) -> None:
         self.office = office
         self.sub_title = f"{office.code} · {office.name}" + (f" · {office.author}" if office.author else "")
-        if hasattr(self.screen, "reload"):
+        self.action_refresh()
+        if self.watcher is None:
+            from fieldlog.database import ChangeWatcher
+
+            self.watcher = ChangeWatcher(self.db)
+            self.look_for_changes()
+            self.set_interval(WATCH_INTERVAL_S, self.look_for_changes)
+
+    def action_refresh(self) -> None:
+        if self.office is not None and hasattr(self.screen, "reload"):
             self.screen.reload()
+
+    def look_for_changes(self) -> None:
+        # One look at a time, never cancelled: a look cancelled by the next one would make
+        # whoever awaits the workers (tests) see an error.
+        if not self._watch_running:
+            self._watch_running = True
+            self.watch_database()
+
+    @work(thread=True, exit_on_error=False, group="watch")
+    def watch_database(self) -> None:
+        try:
+            if self.watcher is not None and self.watcher.changed_elsewhere():
+                self.post_message(self.DatabaseChanged())
+        finally:
+            self._watch_running = False
+
+    def on_fieldlog_app_database_changed(self) -> None:
+        self.action_refresh()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

@@ -76,7 +76,42 @@ class GoCommands(SectionProvider):
         (N_("Go: Agencies"), N_("All agencies"), "agencies", None),
         (N_("Go: Outcomes"), N_("All outcomes"), "outcomes", None),
         (N_("Go: Trash"), N_("Deleted records, to restore"), "trash", None),
+        (N_("Go: Sync"), N_("Offices, bundles and conflicts"), "sync", None),
     )
 
 
-PROVIDERS = (WorkshopCommands, ParticipantCommands, AgencyCommands, OutcomeCommands, GoCommands)
+class SyncCommands(SectionProvider):
+    COMMANDS = (
+        (N_("Sync: Export bundle"), N_("Write the changes another office has not acknowledged"), "sync", "export"),
+        (N_("Sync: Import bundles"), N_("Apply bundles sent by other offices"), "sync", "import_bundles"),
+        (N_("Sync: Review conflicts"), N_("Fields two offices changed at the same time"), "sync", "conflicts"),
+    )
+
+
+class DuplicateCommands(SectionProvider):
+    """The duplicates screen is pushed over the current section, not a section of its own."""
+
+    DUPLICATES = (
+        (N_("Duplicates: Review"), N_("Probable duplicate participants, to merge or dismiss"), "participant"),
+        (N_("Duplicates: Review agencies"), N_("Probable duplicate agencies, to merge or dismiss"), "agency"),
+    )
+
+    def _open(self, table: str) -> Callable[[], None]:
+        def run() -> None:
+            from screens.duplicates import DuplicatesScreen
+
+            screen = self.app.screen
+            if isinstance(screen, DuplicatesScreen):
+                if screen.table != table:
+                    screen.action_switch_table()
+            else:
+                self.app.push_screen(DuplicatesScreen(table=table))
+
+        return run
+
+    def _commands(self):
+        for title, help_text, table in self.DUPLICATES:
+            yield _(title), _(help_text), self._open(table)
+
+
+PROVIDERS = (WorkshopCommands, ParticipantCommands, AgencyCommands, OutcomeCommands, GoCommands, SyncCommands, DuplicateCommands)

@@ -21,6 +21,8 @@ KEYS = [
         ("F5", N_("Agencies")),
         ("F6", N_("Outcomes")),
         ("F7", N_("Trash")),
+        ("F8", N_("Sync: bundles for other offices, conflicts")),
+        ("Ctrl+R", N_("Read the screen again (another fieldlog may have imported)")),
         ("Ctrl+P", N_("Commands (“Workshop: New”, “Participant: Find”…)")),
         ("Ctrl+Q", N_("Quit")),
     ]),
@@ -41,6 +43,14 @@ KEYS = [
         ("x", N_("Remove the selected enrolment")),
         ("r", N_("Change the role of the selected person")),
         ("e", N_("Edit the workshop")),
+    ]),
+    (N_("Sync"), [
+        ("e / Enter", N_("Export a bundle (for the selected office)")),
+        ("i", N_("Import bundles from a file or a folder")),
+        ("Space", N_("Tick a bundle to import")),
+        ("Ctrl+S", N_("Export / import, in the bundle dialogs")),
+        ("c", N_("Review conflicts; Enter chooses the value to keep")),
+        ("d", N_("Review probable duplicates")),
     ]),
     (N_("Forms"), [
         ("Tab / Shift+Tab", N_("Next and previous field")),

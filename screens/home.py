@@ -20,6 +20,7 @@ from widgets.paged_table import clip, plain
 
 if TYPE_CHECKING:
     from fieldlog.services.stats import HomeCounts, HomeTrained
+    from fieldlog.sync.status import PeerStatus
 
 
 class HomeScreen(FieldlogScreen):
@@ -27,6 +28,11 @@ class HomeScreen(FieldlogScreen):
         def __init__(self, counts: HomeCounts) -> None:
             super().__init__()
             self.counts = counts
+
+    class PeersLoaded(Message):
+        def __init__(self, peers: list[PeerStatus]) -> None:
+            super().__init__()
+            self.peers = peers
 
     class TrainedLoaded(Message):
         def __init__(self, trained: HomeTrained) -> None:
@@ -39,12 +45,13 @@ class HomeScreen(FieldlogScreen):
             yield Static("", id="counts")
             yield Static("", id="trained")
             yield Static("", id="unexported")
+            yield Static("", id="peers")
             yield Static(_("Latest workshops"), classes="section-title")
             table = DataTable(cursor_type="row", id="latest")
             table.add_columns(_("Dates"), _("Title"), _("Place"), _("Status"), _("Enrolled"))
             yield table
             yield Static(
-                _("F3 Workshops  F4 Participants  F5 Agencies  F6 Outcomes  F7 Trash"),
+                _("F3 Workshops  F4 Participants  F5 Agencies  F6 Outcomes  F7 Trash  F8 Sync"),
                 id="menu",
             )
         yield Footer()
@@ -63,8 +70,10 @@ class HomeScreen(FieldlogScreen):
     def load(self) -> None:
         """Counts first (milliseconds), then the figures that read every attendance mark."""
         from fieldlog.services.stats import home_counts, home_trained
+        from fieldlog.sync.status import peer_status
 
         self.post_message(self.CountsLoaded(home_counts(self.app.db)))
+        self.post_message(self.PeersLoaded(peer_status(self.app.db)))
         trained = home_trained(self.app.db, today=self.app.today)
         if not get_current_worker().is_cancelled:
             self.post_message(self.TrainedLoaded(trained))
@@ -78,6 +87,16 @@ class HomeScreen(FieldlogScreen):
             + "\n"
             + _("Trained since the start: {people} ({women} women, {men} men)").format(
                 people=n(t.ever.people), women=n(t.ever.women), men=n(t.ever.men)
+            )
+        )
+
+    def on_home_screen_peers_loaded(self, message: PeersLoaded) -> None:
+        """Only once another office is known: a lone office has no one to deliver to."""
+        peers = self.query_one("#peers", Static)
+        peers.display = bool(message.peers)
+        peers.update(
+            _("Changes not yet acknowledged: {offices}   (F8 Sync)").format(
+                offices=" · ".join(f"{peer.code} {format_number(peer.pending)}" for peer in message.peers)
             )
         )
 

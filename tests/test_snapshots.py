@@ -72,3 +72,96 @@ def test_first_start_asks_for_the_office(db, blank_db, make_test_app, snap_compa
     fresh = open_database(tmp_path / "fresh.db")
     assert snap_compare(make_test_app(fresh), terminal_size=(80, 24), run_before=keys())
     fresh.close()
+
+
+def test_duplicates_screen(demo_db, make_test_app, snap_compare):
+    """Probable pairs side by side: the same name in another word order, a misspelt name."""
+    from fieldlog.services.agencies import agency_choices
+    from fieldlog.services.participants import create_participant
+
+    bis = next(value for label, value in agency_choices(demo_db) if "(BIS)" in label)
+    create_participant(demo_db, family_name="Moussa", given_names="TRAORE", sex="M", agency_id=bis, country="ML")
+    create_participant(demo_db, family_name="Coulibali", given_names="Aminata", sex="F", country="ML")
+    create_participant(demo_db, family_name="KEITA", given_names="Seydou", sex="M", country="ML")
+
+    async def run_before(pilot) -> None:
+        from screens.duplicates import DuplicatesScreen
+
+        await settle(pilot)
+        pilot.app.push_screen(DuplicatesScreen())
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(demo_db), terminal_size=(80, 24), run_before=run_before)
+
+
+# --- sync: the demonstration office (BKO) after exchanges with a second office (NIA) --------
+
+SYNC_SCREENS = {
+    "home_with_an_office_known": (),
+    "sync": ("f8",),
+    "sync_export": ("f8", "e"),
+    "sync_import": ("f8", "i", "tab", "space", "ctrl+s"),
+    "sync_conflicts": ("f8", "c"),
+}
+
+
+@pytest.fixture
+def sync_demo(demo_db, tmp_path, monkeypatch):
+    """NIA knows BKO's demonstration data; both changed one person's function (a conflict);
+    BKO has one change NIA has not acknowledged; a bundle from NIA waits in ./stick."""
+    import os
+    import time
+
+    from sqlalchemy import text
+
+    from fieldlog.services.participants import (
+        create_participant, get_participant, list_participants, update_participant,
+    )
+    from fieldlog.settings import Settings
+    from fieldlog.sync.export import export_bundle
+    from fieldlog.sync.importer import import_bundles
+    from tests.sync_helpers import Office
+
+    def send(source, target, name: str, **how) -> None:
+        export_bundle(source, out=tmp_path / name, **how)
+        import_bundles(target, [tmp_path / name])
+
+    def set_function(db, person: str, function: str) -> None:
+        current = get_participant(db, person).model_dump(exclude={"id", "deleted"})
+        update_participant(db, person, **{**current, "function": function})
+
+    nia = Office(tmp_path, "NIA", country="NE")
+    send(demo_db, nia.db, "1.fieldlog", full=True)
+    send(nia.db, demo_db, "2.fieldlog", to="BKO")
+    person = list_participants(demo_db).rows[0].id
+    set_function(demo_db, person, "Commissaire principal")
+    set_function(nia.db, person, "Commissaire divisionnaire")
+    send(demo_db, nia.db, "3.fieldlog", to="NIA")
+    send(nia.db, demo_db, "4.fieldlog", to="BKO")
+    create_participant(demo_db, family_name="Abdou", given_names="Issa", sex="M", country="NE")
+    create_participant(nia.db, family_name="Moussa", given_names="Halima", sex="F", country="NE")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export_bundle(nia.db, out=stick / "NIA-to-BKO.fieldlog", to="BKO")
+    os.utime(stick / "NIA-to-BKO.fieldlog", (1_795_000_000, 1_795_000_000))
+    nia.close()
+    with demo_db.write() as session:  # wall-clock bookkeeping, fixed for the picture
+        session.execute(text(
+            "UPDATE peer SET last_import_at = '2026-11-20T09:30:00+00:00', last_export_at = '2026-11-19T16:05:00+00:00'"
+        ))
+    monkeypatch.chdir(tmp_path)
+    Settings(bundle_folder="stick").save()
+    zone = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield demo_db
+    if zone is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = zone
+    time.tzset()
+
+
+@pytest.mark.parametrize("name", sorted(SYNC_SCREENS))
+def test_sync_screen(name, sync_demo, make_test_app, snap_compare):
+    assert snap_compare(make_test_app(sync_demo), terminal_size=(80, 24), run_before=keys(*SYNC_SCREENS[name]))

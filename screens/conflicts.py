@@ -1,0 +1,234 @@
+"""Conflicts: fields two offices changed at the same time. The value in force stays until a
+person chooses; choosing settles the field in every office once synced."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from fieldlog.errors import FieldlogError
+from fieldlog.formatting import format_number
+from fieldlog.i18n import N_, _, ngettext
+from fieldlog.vocabulary import (
+    AGENCY_KINDS, OUTCOME_KINDS, PILLARS, ROLES, SEX, VERIFICATION, WORKSHOP_KINDS, WORKSHOP_STATUSES,
+    country_name, label,
+)
+from screens.base import FieldlogScreen
+from widgets.paged_table import clip
+
+if TYPE_CHECKING:
+    from fieldlog.sync.conflicts import ConflictRow, ConflictValue
+
+# Codes shown as the words a person chose them by: (table or "*", column) → vocabulary.
+VOCABULARIES = {
+    ("*", "sex"): SEX, ("*", "role"): ROLES, ("*", "pillar"): PILLARS, ("*", "verification"): VERIFICATION,
+    ("workshop", "status"): WORKSHOP_STATUSES, ("workshop", "kind"): WORKSHOP_KINDS,
+    ("agency", "kind"): AGENCY_KINDS, ("outcome", "kind"): OUTCOME_KINDS,
+}
+AGENCY_COLUMNS = ("agency_id", "parent_id")
+LONGEST_CHOICE = 300
+
+
+class ConflictsScreen(FieldlogScreen):
+    BINDINGS = [Binding("escape", "back", N_("Back"))]
+
+    class Loaded(Message):
+        def __init__(self, rows: list[ConflictRow], agency_names: dict[str, str]) -> None:
+            super().__init__()
+            self.rows = rows
+            self.agency_names = agency_names
+
+    class Resolved(Message):
+        def __init__(self, shown: str) -> None:
+            super().__init__()
+            self.shown = shown
+
+    class Refused(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, ConflictRow] = {}
+        self.agency_names: dict[str, str] = {}
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="conflicts"):
+            yield Static("", id="conflicts-count")
+            table = DataTable(cursor_type="row", zebra_stripes=True, id="conflict-rows")
+            table.add_columns(_("Record"), _("Field"), _("In force"), _("Other values"))
+            yield table
+            yield Static("", id="conflict-detail")
+            yield OptionList(id="conflict-choices", compact=True)
+            yield Static(
+                _("Enter: choose the value to keep for the selected field · Esc: back"), id="conflicts-help"
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Conflicts to review")
+        self.query_one("#conflict-rows", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.office is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> None:
+        from fieldlog.errors import NotFound
+        from fieldlog.services.agencies import get_agency
+        from fieldlog.sync.conflicts import list_conflicts
+
+        rows = list_conflicts(self.app.db)
+        names: dict[str, str] = {}
+        for row in rows:
+            if row.column in AGENCY_COLUMNS:
+                for choice in row.choices:
+                    if choice.value and choice.value not in names:
+                        try:
+                            names[choice.value] = get_agency(self.app.db, choice.value).name
+                        except NotFound:
+                            pass
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(rows, names))
+
+    def on_conflicts_screen_loaded(self, message: Loaded) -> None:
+        self.agency_names = message.agency_names
+        self.rows = {}
+        table = self.query_one("#conflict-rows", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in message.rows:
+            key = row_key(row)
+            self.rows[key] = row
+            others = ", ".join(f"{self.shown(row, v)} ({v.office_code})" for v in row.others)
+            table.add_row(
+                Text(clip(row.record_label, 20)), Text(clip(row.column_label, 14)),
+                Text(clip(f"{self.shown(row, row.current)} ({row.current.office_code})", 18)),
+                Text(clip(others, 18)), key=key,
+            )
+        count = len(message.rows)
+        self.query_one("#conflicts-count", Static).update(
+            ngettext("{n} field in conflict", "{n} fields in conflict", count).format(n=format_number(count))
+            if count else _("No conflicts to review: every field has one value.")
+        )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        self.show_choices()
+
+    def shown(self, row: ConflictRow, choice: ConflictValue) -> str:
+        return shown_value(row.table, row.column, choice, self.agency_names)
+
+    # --- choosing ------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> ConflictRow | None:
+        table = self.query_one("#conflict-rows", DataTable)
+        if not table.row_count:
+            return None
+        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    @on(DataTable.RowHighlighted, "#conflict-rows")
+    def row_highlighted(self) -> None:
+        self.show_choices()
+
+    def show_choices(self) -> None:
+        row = self.selected
+        detail = self.query_one("#conflict-detail", Static)
+        choices = self.query_one("#conflict-choices", OptionList)
+        choices.clear_options()
+        choices.display = row is not None
+        if row is None:
+            detail.update("")
+            return
+        detail.update(Text(_("{kind} › {record} › {field}: which value is right?").format(
+            record=row.record_label, kind=row.table_label, field=row.column_label
+        )))
+        for index, choice in enumerate(row.choices):
+            who = ", ".join(part for part in (choice.office_code, choice.author) if part)
+            where = _("in force · {who}").format(who=who) if index == 0 else who
+            choices.add_option(Option(
+                Text.assemble((clip(self.shown(row, choice), LONGEST_CHOICE), "bold"), "  ", (f"({where})", "dim")),
+                id=str(index),
+            ))
+        choices.highlighted = 0
+
+    @on(DataTable.RowSelected, "#conflict-rows")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.selected is not None:
+            self.query_one("#conflict-choices", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#conflict-choices")
+    def choice_selected(self, event: OptionList.OptionSelected) -> None:
+        row = self.selected
+        if row is None or self.busy:
+            return
+        choice = row.choices[int(event.option.id)]
+        self.busy = True
+        self.resolve(row.table, row.record_id, row.column, choice.value, self.shown(row, choice))
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def resolve(self, table: str, record_id: str, column: str, value: Any, shown: str) -> None:
+        from fieldlog.sync.conflicts import resolve_conflict
+
+        try:
+            resolve_conflict(self.app.db, table=table, record_id=record_id, column=column, value=value)
+        except FieldlogError as error:
+            self.post_message(self.Refused(str(error)))
+            return
+        except BaseException:
+            self.post_message(self.Refused(_("Nothing was saved.")))
+            raise
+        self.post_message(self.Resolved(shown))
+
+    def on_conflicts_screen_resolved(self, message: Resolved) -> None:
+        self.busy = False
+        self.notify(_("Kept: {value}").format(value=clip(message.shown, 60)), markup=False)
+        self.query_one("#conflict-rows", DataTable).focus()
+        self.reload()
+
+    def on_conflicts_screen_refused(self, message: Refused) -> None:
+        self.busy = False
+        self.notify(message.reason, severity="error", markup=False)
+        self.reload()
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#conflict-choices", OptionList):
+            self.query_one("#conflict-rows", DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+
+def row_key(row: ConflictRow) -> str:
+    return f"{row.table}/{row.record_id}/{row.column}"
+
+
+def shown_value(table: str, column: str, choice: ConflictValue, agency_names: dict[str, str]) -> str:
+    """A conflicting value as a person reads it: words for codes, names for agencies."""
+    value = choice.value
+    if value is None or value == "":
+        return choice.display
+    if column in AGENCY_COLUMNS:
+        return agency_names.get(value, choice.display)
+    if column == "country":
+        return country_name(value)
+    vocabulary = VOCABULARIES.get((table, column)) or VOCABULARIES.get(("*", column))
+    if vocabulary is not None and isinstance(value, str):
+        return label(vocabulary, value)
+    return choice.display

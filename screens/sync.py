@@ -1,0 +1,144 @@
+"""Sync (F8): what each known office has not yet acknowledged, what waits for a person, and
+the ways to exchange bundles with other offices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from fieldlog.dates import format_moment
+from fieldlog.formatting import format_number
+from fieldlog.i18n import N_, _, ngettext
+from screens.base import FieldlogScreen
+from widgets.paged_table import clip
+
+if TYPE_CHECKING:
+    from fieldlog.sync.status import SyncOverview
+
+NAME_WIDTH = 20
+
+
+class SyncScreen(FieldlogScreen):
+    BINDINGS = [
+        Binding("e", "export", N_("Export")),
+        Binding("i", "import_bundles", N_("Import")),
+        Binding("c", "conflicts", N_("Conflicts")),
+        Binding("d", "duplicates", N_("Duplicates")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, overview: SyncOverview) -> None:
+            super().__init__()
+            self.overview = overview
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="sync"):
+            yield Static(_("Other offices"), classes="section-title")
+            table = DataTable(cursor_type="row", id="peers")
+            table.add_columns(_("Office"), _("Name"), _("Pending"), _("Last import"), _("Last export"))
+            yield table
+            yield Static(
+                _("No other office is known yet. Export a full bundle (e) for a new office, or import "
+                  "a bundle (i) that another office sent."),
+                id="no-peers",
+            )
+            yield Static(
+                _("Pending: changes held here that the office has not acknowledged. They count as "
+                  "delivered only when that office sends a bundle back. Enter on an office: export "
+                  "a bundle for it."),
+                id="sync-note",
+            )
+            yield Static("", id="waiting")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Sync")
+        self.query_one("#peers", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.office is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> None:
+        from fieldlog.sync.status import sync_overview
+
+        overview = sync_overview(self.app.db)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(overview))
+
+    def on_sync_screen_loaded(self, message: Loaded) -> None:
+        overview = message.overview
+        table = self.query_one("#peers", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for peer in overview.peers:
+            table.add_row(
+                Text(peer.code), Text(clip(peer.name, NAME_WIDTH)),
+                Text(format_number(peer.pending), justify="right"),
+                Text(format_moment(peer.last_import_at) or _("never")),
+                Text(format_moment(peer.last_export_at) or _("never")),
+                key=peer.office_id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        known = bool(overview.peers)
+        table.display = known
+        self.query_one("#sync-note").display = known
+        self.query_one("#no-peers").display = not known
+        conflicts = ngettext(
+            "{n} conflict to review (c)", "{n} conflicts to review (c)", overview.conflicts
+        ).format(n=format_number(overview.conflicts))
+        parked = ngettext(
+            "{n} record waiting for its parent record", "{n} records waiting for their parent record",
+            overview.parked,
+        ).format(n=format_number(overview.parked))
+        self.query_one("#waiting", Static).update(f"{conflicts}   {parked}")
+        self.query_one("#waiting", Static).set_class(overview.conflicts > 0, "-attention")
+
+    @property
+    def selected_office(self) -> str | None:
+        table = self.query_one("#peers", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowSelected, "#peers")
+    def peer_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_export()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from screens.sync_export import ExportDialog
+
+        self.app.push_screen(ExportDialog(office_id=self.selected_office))
+
+    def action_import_bundles(self) -> None:
+        from screens.sync_import import ImportDialog
+
+        self.app.push_screen(ImportDialog())
+
+    def action_conflicts(self) -> None:
+        from screens.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
+
+    def action_duplicates(self) -> None:
+        # Imported here: the duplicates screen is built separately and loads only when asked for.
+        from screens.duplicates import DuplicatesScreen
+
+        self.app.push_screen(DuplicatesScreen())

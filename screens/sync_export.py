@@ -1,0 +1,247 @@
+"""Export a bundle: for which office, into which folder (a USB stick, say), written in a worker."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Footer, Input, ProgressBar, Select, Static
+
+from fieldlog.errors import FieldlogError
+from fieldlog.formatting import format_number
+from fieldlog.i18n import N_, _, ngettext
+from screens.base import FieldlogModal
+from widgets.form_field import FormField
+
+if TYPE_CHECKING:
+    from fieldlog.sync.export import ExportSummary
+    from fieldlog.sync.status import PeerStatus
+
+# The Select's value for "everything, for a new office"; office ids are UUIDs, never empty.
+FULL = ""
+
+
+def remembered_folder() -> str:
+    """The folder last used for bundles, else the home folder."""
+    from fieldlog.settings import Settings
+
+    # Kept even when absent: a USB stick not plugged in yet; the check on export says so.
+    return Settings.load().bundle_folder or str(Path.home())
+
+
+def remember_folder(folder: Path) -> None:
+    from fieldlog.settings import Settings
+
+    settings = Settings.load()
+    settings.bundle_folder = str(folder)
+    try:
+        settings.save()
+    except OSError:
+        pass  # only a convenience for next time
+
+
+def folder_problem(folder: Path) -> str | None:
+    if not folder.is_dir():
+        return _("This folder does not exist.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return _("This folder cannot be written to.")
+    return None
+
+
+class ExportDialog(FieldlogModal[bool]):
+    """Dismisses with True when at least one bundle was written."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "export", N_("Export"), priority=True),
+        Binding("escape", "close", N_("Close")),
+    ]
+
+    class Prepared(Message):
+        def __init__(self, peers: list[PeerStatus], folder: str) -> None:
+            super().__init__()
+            self.peers = peers
+            self.folder = folder
+
+    class Progressed(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
+    class Written(Message):
+        def __init__(self, summary: ExportSummary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class Refused(Message):
+        def __init__(self, reason: str, *, folder: bool = False) -> None:
+            super().__init__()
+            self.reason = reason
+            self.folder = folder
+
+    def __init__(self, office_id: str | None = None) -> None:
+        super().__init__(classes="dialog-screen export-dialog")
+        self.office_id = office_id
+        self.written = False
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Export a bundle"), classes="dialog-title")
+            yield FormField(
+                "office", _("For office"),
+                Select([(_("Full bundle (new office)"), FULL)], allow_blank=False, value=FULL, compact=True),
+            )
+            yield FormField("folder", _("Folder"), Input(compact=True))
+            yield ProgressBar(show_eta=False, id="export-progress")
+            yield Static("", id="export-result")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Export (Ctrl+S)"), id="export", variant="primary", compact=True)
+                yield Button(_("Close (Esc)"), id="close", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#export-progress").display = False
+        self.query_one("#field-office", FormField).control.focus()
+        self.prepare()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prepare")
+    def prepare(self) -> None:
+        from fieldlog.sync.status import peer_status
+
+        self.post_message(self.Prepared(peer_status(self.app.db), remembered_folder()))
+
+    def on_export_dialog_prepared(self, message: Prepared) -> None:
+        options = [
+            (
+                _("{code} · {name} ({n} pending)").format(
+                    code=peer.code, name=peer.name, n=format_number(peer.pending)
+                ),
+                peer.office_id,
+            )
+            for peer in message.peers
+        ]
+        select = self.query_one("#field-office", FormField).control
+        select.set_options([*options, (_("Full bundle (new office)"), FULL)])
+        known = {peer.office_id for peer in message.peers}
+        if self.office_id in known:
+            select.value = self.office_id
+        elif message.peers:
+            select.value = message.peers[0].office_id
+        folder = self.query_one("#field-folder", FormField).control
+        if not folder.value:
+            folder.value = message.folder
+
+    # --- exporting -----------------------------------------------------------------------
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted)
+    def export_requested(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        if self.busy:
+            return
+        folder_field = self.query_one("#field-folder", FormField)
+        folder_field.set_error(None)
+        target = self.query_one("#field-office", FormField).value
+        folder = folder_field.value.strip()
+        if not folder:
+            folder_field.set_error(_("Required: the folder to write the bundle in."))
+            folder_field.control.focus()
+            return
+        self.busy = True
+        self._say(_("Writing the bundle…"), error=False)
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.export(target or None, folder)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export(self, to: str | None, folder_text: str) -> None:
+        from fieldlog.sync.export import export_bundle
+
+        folder = Path(folder_text).expanduser()
+        problem = folder_problem(folder)
+        if problem:
+            self.post_message(self.Refused(problem, folder=True))
+            return
+        try:
+            summary = export_bundle(
+                self.app.db, out=folder, to=to, full=to is None,
+                progress=lambda done, total: self.post_message(self.Progressed(done, total)),
+            )
+        except FieldlogError as error:
+            self.post_message(self.Refused(str(error)))
+            return
+        except OSError as error:  # a USB stick pulled out, a full disk
+            self.post_message(self.Refused(
+                _("The bundle could not be written: {reason}").format(reason=error.strerror or error)
+            ))
+            return
+        except BaseException:
+            self.post_message(self.Refused(_("Nothing was written.")))
+            raise
+        remember_folder(folder)
+        self.post_message(self.Written(summary))
+
+    def on_export_dialog_progressed(self, message: Progressed) -> None:
+        self.query_one("#export-progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
+
+    def on_export_dialog_written(self, message: Written) -> None:
+        self.busy = False
+        self.written = True
+        summary = message.summary
+        self.query_one("#export-progress", ProgressBar).update(total=1, progress=1)
+        count = ngettext("{n} change", "{n} changes", summary.entries).format(n=format_number(summary.entries))
+        if summary.full:
+            lines = [
+                _("Full bundle written to {path}: {count}.").format(path=summary.path, count=count),
+                _("The new office imports it in its own fieldlog (F8, then i)."),
+            ]
+        else:
+            lines = [
+                _("Bundle for {office} written to {path}: {count} it has not acknowledged.").format(
+                    office=summary.to_code, path=summary.path, count=count
+                ),
+                _("Changes count as delivered only when {office} sends a bundle back.").format(
+                    office=summary.to_code
+                ),
+            ]
+        self._say("\n".join(lines), error=False)
+        self.query_one("#close", Button).focus()
+
+    def on_export_dialog_refused(self, message: Refused) -> None:
+        self.busy = False
+        self.query_one("#export-progress").display = False
+        if message.folder:
+            field = self.query_one("#field-folder", FormField)
+            field.set_error(message.reason)
+            field.control.focus()
+            self._say("", error=False)
+        else:
+            self._say(message.reason, error=True)
+
+    def _say(self, text: str, *, error: bool) -> None:
+        note = self.query_one("#export-result", Static)
+        note.update(Text(text))  # a path may hold brackets: not markup
+        note.set_class(error, "-error")
+
+    # --- leaving -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.action_close()
+
+    def action_close(self) -> None:
+        if self.busy:
+            self._say(_("Wait until the bundle is written."), error=False)
+            return
+        self.dismiss(self.written)
