@@ -103,9 +103,11 @@ def cmd_demo(args) -> int:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             raise
         print(_("Demonstration database created in {path}.").format(path=path), file=sys.stderr)
+    db.close()
     if args.create_only:
         return 0
-    return run_tui(db)
+    # The interface opens the file itself, with its own patient wait for other writers.
+    return run_tui(db_path=path)
 
 
 def cmd_stats(args) -> int:
