@@ -412,3 +412,14 @@ async def test_merge_then_undo_from_the_keyboard(db, trained_twice, make_test_ap
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, DuplicatesScreen)
+
+
+def test_the_similar_person_warning_names_only_the_survivor_of_a_merge(db):
+    from fieldlog.services.duplicates import merge_records
+    from fieldlog.services.participants import create_participant, similar_participants
+
+    kept = create_participant(db, family_name="Traoré", given_names="Moussa", sex="M")
+    gone = create_participant(db, family_name="TRAORE", given_names="Moussa", sex="M")
+    assert {row.id for row, _score in similar_participants(db, family_name="Traore", given_names="Moussa")} == {kept, gone}
+    merge_records(db, table="participant", from_id=gone, into_id=kept)
+    assert [row.id for row, _score in similar_participants(db, family_name="Traore", given_names="Moussa")] == [kept]

@@ -72,7 +72,8 @@ def similar_participants(
             text(  # CROSS JOIN: FTS drives (SQLite would probe it once per participant: 0.3 s at 100,000)
                 f"SELECT {_COLUMNS} FROM participant_fts f CROSS JOIN participant p ON p.rowid = f.rowid "
                 "LEFT JOIN agency a ON a.id = p.agency_id "
-                "WHERE participant_fts MATCH :match AND p.deleted = 0 LIMIT 500"
+                "WHERE participant_fts MATCH :match AND p.deleted = 0 AND NOT EXISTS "
+                "(SELECT 1 FROM merge_map m WHERE m.table_name = 'participant' AND m.record_id = p.id) LIMIT 500"
             ),
             {"match": match},
         ).all()
