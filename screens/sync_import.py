@@ -122,6 +122,8 @@ class ImportDialog(FieldlogModal[bool]):
     def on_import_dialog_prepared(self, message: Prepared) -> None:
         if not self.path_input.value:
             self.path_input.value = message.folder
+            # Typing a path replaces the suggested folder rather than adding to it.
+            self.path_input.select_all()
             self.list_bundles(message.folder, focus=False)
 
     # --- finding the files ---------------------------------------------------------------
