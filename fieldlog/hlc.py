@@ -20,6 +20,14 @@ def unpack(stamp: int) -> tuple[int, int]:
     return stamp >> COUNTER_BITS, stamp & COUNTER_MASK
 
 
+def _next(millis: int, counter: int) -> int:
+    """A counter full for this millisecond moves on to the next one, never into the millis bits
+    (which would hand out a stamp below the last one)."""
+    if counter > COUNTER_MASK:
+        return pack(millis + 1, 0)
+    return pack(millis, counter)
+
+
 def wall_millis() -> int:
     return time.time_ns() // 1_000_000
 
@@ -36,7 +44,7 @@ class HybridClock:
         if now > last_millis:
             self.last = pack(now, 0)
         else:
-            self.last = pack(last_millis, last_counter + 1)
+            self.last = _next(last_millis, last_counter + 1)
         return self.last
 
     def observe(self, remote: int, now_millis: int | None = None) -> int:
@@ -52,5 +60,5 @@ class HybridClock:
             counter = remote_counter + 1
         else:
             counter = 0
-        self.last = pack(top, counter)
+        self.last = _next(top, counter)
         return self.last

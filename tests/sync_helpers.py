@@ -88,3 +88,59 @@ def strip_entries(source: Path, target: Path, *, drop) -> Path:
     keep = {k: v for k, v in manifest.items() if k not in ("payload", "entries", "format")}
     writer.finish({**keep, "counts": counts})
     return target
+
+
+def database_dump(db) -> str:
+    """Every row of every table (bookkeeping included): equal only if nothing at all changed."""
+    digest = hashlib.sha256()
+    with db.read() as session:
+        tables = session.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )).scalars().all()
+        for table in tables:
+            for found in session.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')):
+                digest.update(repr((table, tuple(found))).encode())
+    return digest.hexdigest()
+
+
+def change_log_count(db) -> int:
+    with db.read() as session:
+        return session.execute(text("SELECT count(*) FROM change_log")).scalar_one()
+
+
+def read_bundle(path: Path) -> tuple[dict, list[bytes]]:
+    """A bundle's manifest and its payload lines, read without the engine's checks."""
+    import json
+    import struct
+    import zlib
+
+    from fieldlog.sync.bundle_file import MAGIC
+
+    raw = Path(path).read_bytes()
+    _version, length = struct.unpack(">HI", raw[len(MAGIC):len(MAGIC) + 6])
+    start = len(MAGIC) + 6
+    manifest = json.loads(raw[start:start + length])
+    lines = zlib.decompress(raw[start + length:]).split(b"\n")
+    assert lines[-1] == b""
+    return manifest, lines[:-1]
+
+
+def pack_bundle(path: Path, manifest: dict, lines: list[bytes] | None = None, *, payload: bytes | None = None,
+                expanded: int | None = None, version: int = 1, stated: dict | None = None) -> Path:
+    """Write a bundle by hand: `lines` compressed (or a ready `payload`), with a manifest whose
+    SHA-256 and sizes are right for that payload, except for what `stated` overrides."""
+    import json
+    import struct
+    import zlib
+
+    from fieldlog.sync.bundle_file import MAGIC
+
+    if payload is None:
+        raw = b"".join(line + b"\n" for line in lines or [])
+        payload = zlib.compress(raw)
+        expanded = len(raw) if expanded is None else expanded
+    info = {"compression": "zlib", "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload),
+            "uncompressed_bytes": expanded}
+    encoded = json.dumps({**manifest, "payload": {**info, **(stated or {})}}, ensure_ascii=False, sort_keys=True).encode()
+    Path(path).write_bytes(MAGIC + struct.pack(">HI", version, len(encoded)) + encoded + payload)
+    return Path(path)

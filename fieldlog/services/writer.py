@@ -150,19 +150,28 @@ class Writer:
         return changed
 
     def _base(self, table: str, record_id: str, columns) -> dict[str, list[tuple[int, str]]]:
-        """The stamp of the value each column had when this write was made (see sync/fold.py)."""
-        stamps: dict[str, tuple[int, str]] = {}
+        """The stamps of the values each column held when this write was made (see sync/fold.py)."""
+        from fieldlog.sync.fold import Entry, replaced_knowingly
+
         rows = raw_cursor(self.session).execute(
-            "SELECT hlc, office_id, data FROM change_log WHERE record_id = ? AND table_name = ?", (record_id, table)
+            "SELECT office_id, seq, hlc, op, data, base, author FROM change_log WHERE record_id = ? AND table_name = ?",
+            (record_id, table),
         )
-        for hlc, office_id, data in rows:
-            for column in json.loads(data):
-                if column in columns and (hlc, office_id) > stamps.get(column, (-1, "")):
-                    stamps[column] = (hlc, office_id)
-        return {column: [stamp] for column, stamp in stamps.items()}
+        return replaced_knowingly((Entry.from_row(_LogRow(*row)) for row in rows), columns)
 
     def set_deleted(self, model: type[SyncColumns], record_id: str, deleted: bool) -> bool:
         return bool(self.update(model, record_id, {"deleted": deleted}, op="delete" if deleted else "restore"))
+
+
+@dataclass(frozen=True)
+class _LogRow:
+    office_id: str
+    seq: int
+    hlc: int
+    op: str
+    data: str
+    base: str
+    author: str
 
 
 def raw_cursor(session: Session):

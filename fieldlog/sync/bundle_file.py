@@ -105,6 +105,10 @@ class BundleWriter:
         self._payload.close()
 
 
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def read_manifest(path: Path) -> tuple[dict[str, Any], int]:
     """The manifest and the offset where the payload starts; refuses what is not a bundle."""
     try:
@@ -131,9 +135,8 @@ def read_manifest(path: Path) -> tuple[dict[str, Any], int]:
     try:
         manifest = json.loads(raw.decode())
         payload = manifest["payload"]
-        for key in ("sha256", "bytes", "uncompressed_bytes"):
-            payload[key]
-        if not isinstance(manifest["entries"], int):
+        counts = (payload["bytes"], payload["uncompressed_bytes"], manifest["entries"])
+        if not isinstance(payload["sha256"], str) or not all(_is_count(value) for value in counts):
             raise TypeError
     except (ValueError, KeyError, TypeError):
         raise _fail(path, _("{name} is corrupted: its manifest cannot be read.")) from None

@@ -158,7 +158,14 @@ def resolve_conflict(db: Database, *, table: str, record_id: str, column: str, v
         candidates.append(folded.values.get(column))
         if value not in candidates:
             raise ValidationError({column: _("Choose one of the conflicting values.")})
-        column_value = to_column_value(table_columns(table)[column], value)
+        spec = table_columns(table)[column]
+        if spec.foreign_table and value is not None and cursor.execute(
+            f'SELECT 1 FROM "{spec.foreign_table}" WHERE id = ?', (value,)
+        ).fetchone() is None:
+            raise ValidationError({column: _(
+                "This value names a record that has not arrived here yet: import the bundles from the other offices first."
+            )})
+        column_value = to_column_value(spec, value)
         writer.update(
             SYNCED_TABLES[table], record_id, {column: column_value},
             settles={column: [(h, o) for h, o, _v in losers]},

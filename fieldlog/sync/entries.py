@@ -11,7 +11,9 @@ from fieldlog.sync.columns import BadValue, check_value, table_columns
 OPS = frozenset({"insert", "update", "delete", "restore"})
 MAX_ID = 36
 MAX_AUTHOR = 200
-MAX_BASE = 64  # stamps named in one column's base
+MAX_BASE = 1024  # stamps named in one column's base (normally one or two)
+# HLC stamps from about the year 4200 on: a clock that observed one would outgrow SQLite's integers.
+MAX_HLC = 1 << 62
 
 
 class BadEntry(ValueError):
@@ -41,6 +43,12 @@ def _text(value: Any, limit: int, name: str) -> str:
 def _count(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
         raise BadEntry(name)
+    return value
+
+
+def _stamp(value: Any) -> int:
+    if _count(value, "hlc") >= MAX_HLC:
+        raise BadEntry("hlc")
     return value
 
 
@@ -81,7 +89,7 @@ def entry_from_wire(line: bytes) -> dict[str, Any]:
     return {
         "office_id": _text(raw.get("office_id"), MAX_ID, "office_id"),
         "seq": _count(raw.get("seq"), "seq"),
-        "hlc": _count(raw.get("hlc"), "hlc"),
+        "hlc": _stamp(raw.get("hlc")),
         "table_name": table,
         "record_id": _text(raw.get("record_id"), MAX_ID, "record_id"),
         "op": op,

@@ -92,3 +92,23 @@ def _seen_later(loser: Entry, column: str, later: list[tuple[Entry, Any]]) -> bo
         entry.office_id == loser.office_id or loser.stamp in entry.base.get(column, ())
         for entry, _value in later
     )
+
+
+def replaced_knowingly(entries: Iterable[Entry], columns) -> dict[str, list[Stamp]]:
+    """Per column, the stamps a new write to it replaces knowingly (its `base`): every write of the
+    value in force that no later write saw, the latest one and any other office's concurrent
+    write of the same value. Those of losing values are left out: they stay conflicts until a
+    person settles them (Writer.update's `settles`)."""
+    writes: dict[str, list[tuple[Entry, Any]]] = {}
+    for entry in sorted(entries, key=lambda e: e.stamp):
+        for column, value in entry.data.items():
+            if column in columns and column not in ENTRY_FIELDS:
+                writes.setdefault(column, []).append((entry, value))
+    base = {}
+    for column, column_writes in writes.items():
+        value = column_writes[-1][1]
+        base[column] = [
+            entry.stamp for position, (entry, written) in enumerate(column_writes)
+            if written == value and not _seen_later(entry, column, column_writes[position + 1:])
+        ]
+    return base

@@ -1,4 +1,4 @@
-"""`import_bundles`: verify every file, then apply each in one transaction (DESIGN.md §4)."""
+"""`import_bundles`: verify every file, then apply them all in one transaction (DESIGN.md §4)."""
 
 from __future__ import annotations
 
@@ -84,10 +84,12 @@ def check_bundle(path: Path | str) -> CheckedBundle:
 
 
 def import_bundles(db: Database, paths: Sequence[Path | str], *, progress: Progress | None = None) -> list[ImportSummary]:
-    """Verify all files first: one bad file and nothing is imported."""
+    """Verify all files first, then apply them in one transaction: one bad file (even one whose
+    damage shows only once expanded, such as an oversized field) and nothing is imported."""
     try:
         checked = [check_bundle(path) for path in paths]
-        return [apply_bundle(db, bundle, progress=progress) for bundle in checked]
+        with db.write() as session:
+            return [_apply(session, bundle, progress=progress) for bundle in checked]
     except OSError as error:  # a USB stick pulled out mid-read, a file without permission
         raise BundleError(
             _("Cannot read {path}: {reason}").format(path=error.filename or "", reason=error.strerror or error)
@@ -183,48 +185,100 @@ def _retry_parked(cursor, summary: ImportSummary) -> set[str]:
                 touched.add(table)
                 summary.records[outcome] += 1
         if not progressed:
+            for cycle in _waiting_for_each_other(cursor):
+                progressed |= _apply_together(cursor, cycle, summary, touched)
+        if not progressed:
             return touched
 
 
+def _waiting_for_each_other(cursor) -> list[list[tuple[str, str]]]:
+    """Parked records that wait for one another around a cycle, none able to come first: agency A
+    put under B by one office while another put B under A, each edit valid where it was made."""
+    waits = {
+        (table, record_id): (missing_table, missing_id)
+        for table, record_id, missing_table, missing_id in cursor.execute(
+            "SELECT table_name, record_id, missing_table, missing_id FROM parked"
+        )
+    }
+    cycles, visited = [], set()
+    for start in waits:
+        path: dict[tuple[str, str], int] = {}
+        node = start
+        # A record waiting for itself is waiting for its own creation: no cycle through it.
+        while node in waits and node not in visited and waits[node] != node:
+            visited.add(node)
+            path[node] = len(path)
+            node = waits[node]
+        if node in path:
+            cycles.append(list(path)[path[node]:])
+    return cycles
+
+
+def _apply_together(cursor, cycle: list[tuple[str, str]], summary: ImportSummary, touched: set[str]) -> bool:
+    """Write the records of a cycle with foreign keys checked at the end of the step, when every
+    one of them is in place; undone if any still lacks a parent from outside the cycle."""
+    arriving = frozenset(cycle)
+    cursor.execute("SAVEPOINT parked_cycle")
+    cursor.execute("PRAGMA defer_foreign_keys = ON")
+    try:
+        results = [(table, *materialise(cursor, table, record_id, arriving=arriving)) for table, record_id in cycle]
+        if any(outcome == PARKED for _table, outcome, _conflicts in results):
+            cursor.execute("ROLLBACK TO parked_cycle")
+            return False
+    finally:
+        cursor.execute("PRAGMA defer_foreign_keys = OFF")
+        cursor.execute("RELEASE parked_cycle")
+    for table, outcome, conflicts in results:
+        summary.conflicts += conflicts
+        summary.records[outcome] += 1
+        touched.add(table)
+    return True
+
+
 def apply_bundle(db: Database, bundle: CheckedBundle, *, progress: Progress | None = None) -> ImportSummary:
+    with db.write() as session:
+        return _apply(session, bundle, progress=progress)
+
+
+def _apply(session, bundle: CheckedBundle, *, progress: Progress | None = None) -> ImportSummary:
+    """Apply one checked bundle inside the caller's write transaction."""
     manifest = bundle.manifest
     summary = ImportSummary(path=bundle.path, bundle_id=manifest["bundle_id"], origin_code=bundle.origin_code)
-    with db.write() as session:
-        cursor = raw_cursor(session)
-        local = cursor.execute("SELECT office_id, hlc_last, seq_last FROM local_state WHERE key = 'local'").fetchone()
-        if local is None:
-            raise NotInitialised(_("This database has no office yet: run 'fieldlog init' first."))
-        office_id, hlc_last, seq_last = local
-        summary.seen_before = cursor.execute(
-            "SELECT 1 FROM bundle_import WHERE bundle_id = ?", (summary.bundle_id,)
-        ).fetchone() is not None
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS sync_affected "
-            "(table_name TEXT, record_id TEXT, PRIMARY KEY (table_name, record_id)) WITHOUT ROWID"
-        )
-        cursor.execute("DELETE FROM sync_affected")
-        top_stamp = _stage(cursor, bundle, summary, progress)
-        touched = _apply_affected(cursor, summary, progress)
-        if touched & {"duplicate_decision", "participant", "agency"}:
-            _rebuild_merges(session)
-        clock = HybridClock(hlc_last)
-        if top_stamp:
-            clock.observe(top_stamp)
-        # Our own entries can come back (a restored backup): never hand out their numbers again.
-        own_top = cursor.execute("SELECT max(seq) FROM change_log WHERE office_id = ?", (office_id,)).fetchone()[0] or 0
-        cursor.execute(
-            "UPDATE local_state SET hlc_last = ?, seq_last = ? WHERE key = 'local'",
-            (clock.last, max(seq_last, own_top)),
-        )
-        now = now_text()
-        if manifest["origin_office"] != office_id:
-            record_ack(session, manifest["origin_office"], _vector(manifest.get("seen", {})), now=now)
-        cursor.execute(
-            "INSERT OR REPLACE INTO bundle_import (bundle_id, origin_office, imported_at, entries, new_entries) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (summary.bundle_id, manifest["origin_office"], now, summary.entries, summary.new_entries),
-        )
-        cursor.execute("DELETE FROM sync_affected")
+    cursor = raw_cursor(session)
+    local = cursor.execute("SELECT office_id, hlc_last, seq_last FROM local_state WHERE key = 'local'").fetchone()
+    if local is None:
+        raise NotInitialised(_("This database has no office yet: run 'fieldlog init' first."))
+    office_id, hlc_last, seq_last = local
+    summary.seen_before = cursor.execute(
+        "SELECT 1 FROM bundle_import WHERE bundle_id = ?", (summary.bundle_id,)
+    ).fetchone() is not None
+    cursor.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_affected "
+        "(table_name TEXT, record_id TEXT, PRIMARY KEY (table_name, record_id)) WITHOUT ROWID"
+    )
+    cursor.execute("DELETE FROM sync_affected")
+    top_stamp = _stage(cursor, bundle, summary, progress)
+    touched = _apply_affected(cursor, summary, progress)
+    if touched & {"duplicate_decision", "participant", "agency"}:
+        _rebuild_merges(session)
+    clock = HybridClock(hlc_last)
+    if top_stamp:
+        clock.observe(top_stamp)
+    # Our own entries can come back (a restored backup): never hand out their numbers again.
+    own_top = cursor.execute("SELECT max(seq) FROM change_log WHERE office_id = ?", (office_id,)).fetchone()[0] or 0
+    cursor.execute(
+        "UPDATE local_state SET hlc_last = ?, seq_last = ? WHERE key = 'local'",
+        (clock.last, max(seq_last, own_top)),
+    )
+    now = now_text()
+    if manifest["origin_office"] != office_id:
+        record_ack(session, manifest["origin_office"], _vector(manifest.get("seen", {})), now=now)
+    cursor.execute(
+        "INSERT OR REPLACE INTO bundle_import (bundle_id, origin_office, imported_at, entries, new_entries) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (summary.bundle_id, manifest["origin_office"], now, summary.entries, summary.new_entries),
+    )
+    cursor.execute("DELETE FROM sync_affected")
     if progress:
         progress(1, 1)
     return summary

@@ -95,10 +95,10 @@ def _row_values(table: str, record_id: str, folded: Folded) -> tuple[dict | None
     return row, None
 
 
-def _missing_parent(cursor, table: str, row: dict) -> tuple[str, str] | None:
+def _missing_parent(cursor, table: str, row: dict, arriving: frozenset = frozenset()) -> tuple[str, str] | None:
     for spec in table_columns(table).values():
         value = row.get(spec.name)
-        if spec.foreign_table and value is not None:
+        if spec.foreign_table and value is not None and (spec.foreign_table, value) not in arriving:
             if cursor.execute(f'SELECT 1 FROM "{spec.foreign_table}" WHERE id = ?', (value,)).fetchone() is None:
                 return spec.foreign_table, value
     return None
@@ -135,15 +135,17 @@ def refresh_conflicts(cursor, table: str, record_id: str) -> None:
 
 
 def materialise(
-    cursor, table: str, record_id: str, *, entries: list[Entry] | None = None, was_parked: bool = True
+    cursor, table: str, record_id: str, *, entries: list[Entry] | None = None, was_parked: bool = True,
+    arriving: frozenset = frozenset(),
 ) -> tuple[str, int]:
     """Returns what happened to the row (NEW, UPDATED, UNCHANGED or PARKED) and new conflicts.
     A caller streaming many records passes their `entries`, and `was_parked=False` when it knows
-    the record is not parked (each saves a statement per record)."""
+    the record is not parked (each saves a statement per record). `arriving`: (table, id) of
+    parents written in the same step, with foreign keys deferred (see importer._apply_together)."""
     folded = fold(entries if entries is not None else load_entries(cursor, table, record_id))
     row, waiting_for = _row_values(table, record_id, folded)
     if row is not None:
-        waiting_for = _missing_parent(cursor, table, row)
+        waiting_for = _missing_parent(cursor, table, row, arriving)
     if waiting_for is not None:
         cursor.execute(
             "INSERT OR REPLACE INTO parked (table_name, record_id, missing_table, missing_id) VALUES (?, ?, ?, ?)",
