@@ -151,27 +151,12 @@ class Writer:
 
     def _base(self, table: str, record_id: str, columns) -> dict[str, list[tuple[int, str]]]:
         """The stamps of the values each column held when this write was made (see sync/fold.py)."""
-        from fieldlog.sync.fold import Entry, replaced_knowingly
+        from fieldlog.sync.fold import load_entries, replaced_knowingly
 
-        rows = raw_cursor(self.session).execute(
-            "SELECT office_id, seq, hlc, op, data, base, author FROM change_log WHERE record_id = ? AND table_name = ?",
-            (record_id, table),
-        )
-        return replaced_knowingly((Entry.from_row(_LogRow(*row)) for row in rows), columns)
+        return replaced_knowingly(load_entries(raw_cursor(self.session), table, record_id), columns)
 
     def set_deleted(self, model: type[SyncColumns], record_id: str, deleted: bool) -> bool:
         return bool(self.update(model, record_id, {"deleted": deleted}, op="delete" if deleted else "restore"))
-
-
-@dataclass(frozen=True)
-class _LogRow:
-    office_id: str
-    seq: int
-    hlc: int
-    op: str
-    data: str
-    base: str
-    author: str
 
 
 def raw_cursor(session: Session):

@@ -14,9 +14,8 @@ from fieldlog.i18n import N_, _
 from fieldlog.models import SYNCED_TABLES
 from fieldlog.services.writer import raw_cursor, writing
 from fieldlog.sync.columns import table_columns, to_column_value
-from fieldlog.sync.fold import fold
+from fieldlog.sync.fold import fold, load_entries
 from fieldlog.sync.inspect import TABLE_LABELS
-from fieldlog.sync.materialise import load_entries
 from fieldlog.sync.offices import office_codes
 
 # How a person recognises the record in a list of conflicts.

@@ -33,14 +33,25 @@ class Entry:
         return (self.hlc, self.office_id)
 
     @classmethod
-    def from_row(cls, row) -> Entry:
-        base = json.loads(row.base or "{}")
+    def from_log(cls, office_id: str, seq: int, hlc: int, op: str, data: str, base: str, author: str) -> Entry:
+        """From a change_log row, columns in the order of LOG_COLUMNS."""
+        stamps = json.loads(base or "{}")
         return cls(
-            office_id=row.office_id, seq=row.seq, hlc=row.hlc, op=row.op,
-            data=json.loads(row.data or "{}"),
-            base={column: [(int(h), str(o)) for h, o in stamps] for column, stamps in base.items()},
-            author=row.author or "",
+            office_id=office_id, seq=seq, hlc=hlc, op=op, data=json.loads(data or "{}"),
+            base={column: [(int(h), str(o)) for h, o in pairs] for column, pairs in stamps.items()},
+            author=author or "",
         )
+
+
+LOG_COLUMNS = "office_id, seq, hlc, op, data, base, author"
+
+
+def load_entries(cursor, table: str, record_id: str) -> list[Entry]:
+    """A record's whole change log, read on a sqlite3 cursor."""
+    rows = cursor.execute(
+        f"SELECT {LOG_COLUMNS} FROM change_log WHERE record_id = ? AND table_name = ?", (record_id, table)
+    )
+    return [Entry.from_log(*row) for row in rows]
 
 
 @dataclass(frozen=True)

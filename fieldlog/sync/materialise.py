@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -14,27 +13,9 @@ from operator import itemgetter
 from fieldlog.models import SYNCED_TABLES
 from fieldlog.services.writer import DERIVED, defaults_of
 from fieldlog.sync.columns import table_columns
-from fieldlog.sync.fold import Entry, Folded, fold
+from fieldlog.sync.fold import Entry, Folded, fold, load_entries
 
 NEW, UPDATED, UNCHANGED, PARKED = "new", "updated", "unchanged", "parked"
-
-_LOG = "SELECT office_id, seq, hlc, op, data, base, author FROM change_log WHERE record_id = ? AND table_name = ?"
-
-
-@dataclass(frozen=True)
-class _Row:
-    office_id: str
-    seq: int
-    hlc: int
-    op: str
-    data: str
-    base: str
-    author: str
-
-
-def load_entries(cursor, table: str, record_id: str) -> list[Entry]:
-    return [Entry.from_row(_Row(*row)) for row in cursor.execute(_LOG, (record_id, table))]
-
 
 def entries_of_affected(connection, table: str) -> Iterator[tuple[str, list[Entry]]]:
     """(record id, its whole log) for every record of `table` in the import's `sync_affected`,
@@ -46,7 +27,7 @@ def entries_of_affected(connection, table: str) -> Iterator[tuple[str, list[Entr
         (table,),
     )
     for record_id, group in groupby(rows, key=itemgetter(0)):
-        yield record_id, [Entry.from_row(_Row(*row[1:])) for row in group]
+        yield record_id, [Entry.from_log(*row[1:]) for row in group]
 
 
 @lru_cache(maxsize=None)
