@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +16,7 @@ from textual.widgets import Button, Footer, Input, ProgressBar, Select, Static
 from fieldlog.errors import FieldlogError
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
-from screens.base import FieldlogModal
+from screens.bundle_dialog import BundleDialog
 from widgets.form_field import FormField
 
 if TYPE_CHECKING:
@@ -55,7 +54,8 @@ def folder_problem(folder: Path) -> str | None:
     return None
 
 
-class ExportDialog(FieldlogModal[bool]):
+class ExportDialog(BundleDialog):
+    RESULT_ID = "export-result"
     """Dismisses with True when at least one bundle was written."""
 
     BINDINGS = [
@@ -68,12 +68,6 @@ class ExportDialog(FieldlogModal[bool]):
             super().__init__()
             self.peers = peers
             self.folder = folder
-
-    class Progressed(Message):
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done = done
-            self.total = total
 
     class Written(Message):
         def __init__(self, summary: ExportSummary) -> None:
@@ -89,8 +83,6 @@ class ExportDialog(FieldlogModal[bool]):
     def __init__(self, office_id: str | None = None) -> None:
         super().__init__(classes="dialog-screen export-dialog")
         self.office_id = office_id
-        self.written = False
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -192,12 +184,12 @@ class ExportDialog(FieldlogModal[bool]):
         remember_folder(folder)
         self.post_message(self.Written(summary))
 
-    def on_export_dialog_progressed(self, message: Progressed) -> None:
+    def on_bundle_dialog_progressed(self, message: BundleDialog.Progressed) -> None:
         self.query_one("#export-progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
 
     def on_export_dialog_written(self, message: Written) -> None:
         self.busy = False
-        self.written = True
+        self.done = True
         summary = message.summary
         self.query_one("#export-progress", ProgressBar).update(total=1, progress=1)
         count = ngettext("{n} change", "{n} changes", summary.entries).format(n=format_number(summary.entries))
@@ -229,19 +221,5 @@ class ExportDialog(FieldlogModal[bool]):
         else:
             self._say(message.reason, error=True)
 
-    def _say(self, text: str, *, error: bool) -> None:
-        note = self.query_one("#export-result", Static)
-        note.update(Text(text))  # a path may hold brackets: not markup
-        note.set_class(error, "-error")
-
-    # --- leaving -------------------------------------------------------------------------
-
-    @on(Button.Pressed, "#close")
-    def close_pressed(self) -> None:
-        self.action_close()
-
-    def action_close(self) -> None:
-        if self.busy:
-            self._say(_("Wait until the bundle is written."), error=False)
-            return
-        self.dismiss(self.written)
+    def busy_message(self) -> str:
+        return _("Wait until the bundle is written.")

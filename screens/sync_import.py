@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from fieldlog.dates import format_moment
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal
+from screens.bundle_dialog import BundleDialog
 from screens.sync_export import remember_folder, remembered_folder
 from widgets.form_field import FormField
 
@@ -45,7 +45,8 @@ def find_bundles(path: Path) -> list[BundleFile]:
     return sorted(found, key=lambda bundle: (bundle.modified, bundle.path.name), reverse=True)
 
 
-class ImportDialog(FieldlogModal[bool]):
+class ImportDialog(BundleDialog):
+    RESULT_ID = "import-result"
     """Dismisses with True when something was imported."""
 
     BINDINGS = [
@@ -66,12 +67,6 @@ class ImportDialog(FieldlogModal[bool]):
             self.single_file = single_file
             self.focus = focus
 
-    class Progressed(Message):
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done = done
-            self.total = total
-
     class Imported(Message):
         def __init__(self, lines: list[str]) -> None:
             super().__init__()
@@ -84,8 +79,6 @@ class ImportDialog(FieldlogModal[bool]):
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen import-dialog")
-        self.imported = False
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -208,12 +201,12 @@ class ImportDialog(FieldlogModal[bool]):
         remember_folder(paths[0].parent)
         self.post_message(self.Imported([line for summary in summaries for line in summary_lines(summary)]))
 
-    def on_import_dialog_progressed(self, message: Progressed) -> None:
+    def on_bundle_dialog_progressed(self, message: BundleDialog.Progressed) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
 
     def on_import_dialog_imported(self, message: Imported) -> None:
         self.busy = False
-        self.imported = True
+        self.done = True
         self.query_one("#import-progress", ProgressBar).update(total=1, progress=1)
         self.files.deselect_all()
         self._say("\n".join(message.lines), error=False)
@@ -224,19 +217,5 @@ class ImportDialog(FieldlogModal[bool]):
         self.query_one("#import-progress").display = False
         self._say(message.reason, error=True)
 
-    def _say(self, text: str, *, error: bool) -> None:
-        note = self.query_one("#import-result", Static)
-        note.update(Text(text))  # file names may hold brackets: not markup
-        note.set_class(error, "-error")
-
-    # --- leaving -------------------------------------------------------------------------
-
-    @on(Button.Pressed, "#close")
-    def close_pressed(self) -> None:
-        self.action_close()
-
-    def action_close(self) -> None:
-        if self.busy:
-            self._say(_("Wait until the import is finished: it applies whole or not at all."), error=False)
-            return
-        self.dismiss(self.imported)
+    def busy_message(self) -> str:
+        return _("Wait until the import is finished: it applies whole or not at all.")
