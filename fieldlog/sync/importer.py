@@ -146,11 +146,14 @@ def _apply_affected(cursor, summary: ImportSummary, progress: Progress | None) -
     total = summary.entries
     done = 0
     touched: set[str] = set()
+    # Both are small: most records are neither parked nor in conflict, which saves two statements each.
     parked = {(t, r) for t, r in cursor.execute("SELECT table_name, record_id FROM parked")}
+    conflicted = {(t, r) for t, r in cursor.execute("SELECT DISTINCT table_name, record_id FROM conflict")}
     for table in TABLE_ORDER:
         for record_id, entries in entries_of_affected(cursor.connection, table):
+            key = (table, record_id)
             outcome, conflicts = materialise(
-                cursor, table, record_id, entries=entries, was_parked=(table, record_id) in parked
+                cursor, table, record_id, entries=entries, was_parked=key in parked, had_conflicts=key in conflicted
             )
             summary.conflicts += conflicts
             if outcome != PARKED:

@@ -85,10 +85,11 @@ def _missing_parent(cursor, table: str, row: dict, arriving: frozenset = frozens
     return None
 
 
-def _write_conflicts(cursor, table: str, record_id: str, folded: Folded) -> int:
+def _write_conflicts(cursor, table: str, record_id: str, folded: Folded, *, had_conflicts: bool = True) -> int:
     """Replace the record's conflicts by those the log now shows; returns how many are new."""
     if not folded.conflicts:
-        cursor.execute("DELETE FROM conflict WHERE table_name = ? AND record_id = ?", (table, record_id))
+        if had_conflicts:
+            cursor.execute("DELETE FROM conflict WHERE table_name = ? AND record_id = ?", (table, record_id))
         return 0
     before = {
         (column, office, hlc)
@@ -117,11 +118,11 @@ def refresh_conflicts(cursor, table: str, record_id: str) -> None:
 
 def materialise(
     cursor, table: str, record_id: str, *, entries: list[Entry] | None = None, was_parked: bool = True,
-    arriving: frozenset = frozenset(),
+    had_conflicts: bool = True, arriving: frozenset = frozenset(),
 ) -> tuple[str, int]:
     """Returns what happened to the row (NEW, UPDATED, UNCHANGED or PARKED) and new conflicts.
-    A caller streaming many records passes their `entries`, and `was_parked=False` when it knows
-    the record is not parked (each saves a statement per record). `arriving`: (table, id) of
+    A caller streaming many records passes their `entries`, and `was_parked=False` or
+    `had_conflicts=False` when it knows (each saves a statement per record). `arriving`: (table, id) of
     parents written in the same step, with foreign keys deferred (see importer._apply_together)."""
     folded = fold(entries if entries is not None else load_entries(cursor, table, record_id))
     row, waiting_for = _row_values(table, record_id, folded)
@@ -144,4 +145,4 @@ def materialise(
     else:
         cursor.execute(_upsert_sql(table), values)
         outcome = NEW if existing is None else UPDATED
-    return outcome, _write_conflicts(cursor, table, record_id, folded)
+    return outcome, _write_conflicts(cursor, table, record_id, folded, had_conflicts=had_conflicts)
