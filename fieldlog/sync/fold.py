@@ -35,7 +35,7 @@ class Entry:
     @classmethod
     def from_log(cls, office_id: str, seq: int, hlc: int, op: str, data: str, base: str, author: str) -> Entry:
         """From a change_log row, columns in the order of LOG_COLUMNS."""
-        stamps = json.loads(base or "{}")
+        stamps = json.loads(base) if base and base != "{}" else {}  # most entries have no base
         return cls(
             office_id=office_id, seq=seq, hlc=hlc, op=op, data=json.loads(data or "{}"),
             base={column: [(int(h), str(o)) for h, o in pairs] for column, pairs in stamps.items()},
