@@ -423,3 +423,20 @@ def test_the_similar_person_warning_names_only_the_survivor_of_a_merge(db):
     assert {row.id for row, _score in similar_participants(db, family_name="Traore", given_names="Moussa")} == {kept, gone}
     merge_records(db, table="participant", from_id=gone, into_id=kept)
     assert [row.id for row, _score in similar_participants(db, family_name="Traore", given_names="Moussa")] == [kept]
+
+
+def test_a_workshop_counts_a_merged_person_enrolled_twice_once(db):
+    from fieldlog.services.attendance import enrol_participant
+    from fieldlog.services.duplicates import merge_records
+    from fieldlog.services.participants import create_participant
+    from fieldlog.services.workshops import create_workshop, list_workshops
+
+    workshop = create_workshop(db, title="Gestion des scènes de crime", kind="training",
+                               start_date="2026-03-02", end_date="2026-03-04", country="ML")
+    kept = create_participant(db, family_name="Diarra", given_names="Oumou", sex="F")
+    gone = create_participant(db, family_name="DIARRA", given_names="Oumou", sex="F")
+    for person in (kept, gone):
+        enrol_participant(db, workshop_id=workshop, participant_id=person)
+    assert list_workshops(db).rows[0].enrolled == 2
+    merge_records(db, table="participant", from_id=gone, into_id=kept)
+    assert list_workshops(db).rows[0].enrolled == 1

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from fieldlog.database import Database
 from fieldlog.dates import format_date
 from fieldlog.i18n import _
-from fieldlog.models import Attendance, Enrolment, Workshop, WorkshopBase
+from fieldlog.models import Attendance, Enrolment, MergeMap, Workshop, WorkshopBase
 from fieldlog.services.common import PAGE_SIZE, Checker, Page
 from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold
@@ -126,8 +126,12 @@ def list_workshops(
         .limit(limit)
         .subquery()
     )
+    # A person enrolled twice under two records later merged as duplicates counts once.
+    person = func.coalesce(MergeMap.into_id, Enrolment.participant_id)
     enrolled = (
-        select(func.count())
+        select(func.count(person.distinct()))
+        .select_from(Enrolment)
+        .outerjoin(MergeMap, and_(MergeMap.table_name == "participant", MergeMap.record_id == Enrolment.participant_id))
         .where(Enrolment.workshop_id == page.c.id, Enrolment.deleted == False)  # noqa: E712
         .correlate(page)
         .scalar_subquery()
