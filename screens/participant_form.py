@@ -113,8 +113,8 @@ class ParticipantFormScreen(FormScreen):
         return values
 
     def read_choices(self):
-        agencies = agency_choices(self.app.db)
         current = self.current_agency
+        agencies = agency_choices(self.app.db, keep=current)
         # An agency in the Trash stays selectable for the people who belong to it.
         if current and all(value != current for _label, value in agencies):
             agencies.append((_("(agency in the Trash)"), current))

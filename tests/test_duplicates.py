@@ -440,3 +440,14 @@ def test_a_workshop_counts_a_merged_person_enrolled_twice_once(db):
     assert list_workshops(db).rows[0].enrolled == 2
     merge_records(db, table="participant", from_id=gone, into_id=kept)
     assert list_workshops(db).rows[0].enrolled == 1
+
+
+def test_agency_pickers_offer_the_survivor_of_a_merge_but_keep_a_current_value(db):
+    from fieldlog.services.agencies import agency_choices, create_agency
+    from fieldlog.services.duplicates import merge_records
+
+    kept = create_agency(db, name="Police judiciaire", acronym="PJ", country="ML", kind="police")
+    gone = create_agency(db, name="Police Judiciaire", acronym="PJ", country="ML", kind="police")
+    merge_records(db, table="agency", from_id=gone, into_id=kept)
+    assert [value for _label, value in agency_choices(db)] == [kept]
+    assert {value for _label, value in agency_choices(db, keep=gone)} == {kept, gone}

@@ -93,12 +93,16 @@ def list_agencies(db: Database, *, search: str = "", offset: int = 0, limit: int
     )
 
 
-def agency_choices(db: Database, *, exclude: str | None = None) -> list[tuple[str, str]]:
-    """(label, id) for every live agency, for a picker."""
+def agency_choices(db: Database, *, exclude: str | None = None, keep: str | None = None) -> list[tuple[str, str]]:
+    """(label, id) for every live agency not merged into another, for a picker; `keep` (the
+    value a form already holds) stays offered even when merged away."""
+    merged_away = (
+        select(MergeMap.record_id).where(MergeMap.table_name == "agency", MergeMap.record_id != (keep or ""))
+    )
     with db.read() as session:
         rows = session.execute(
             select(Agency.id, Agency.name, Agency.acronym, Agency.country)
-            .where(Agency.deleted == False)  # noqa: E712
+            .where(Agency.deleted == False, Agency.id.not_in(merged_away))  # noqa: E712
             .order_by(Agency.sort_key, Agency.id)
         ).all()
     return [
