@@ -76,6 +76,19 @@ def scale_database(participants: int = 100_000, *, name: str | None = None, quie
     return path
 
 
+def copy_database(source: Path, target: Path) -> Path:
+    """A fresh copy of `source` at `target` (SQLite's backup API), replacing any earlier one."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
 def trash_copy(source: Path, *, every: int = 29, hard_every: int = 97) -> Path:
     """A copy of `source` where one participant in `every` is in the Trash (deleted = 1)
     and one in `hard_every` is gone for good, to check that searches leave them out."""

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import median, ratio, scale_database  # noqa: E402
+from common import copy_database, median, ratio, scale_database  # noqa: E402
 
 from fieldlog.schema import open_database  # noqa: E402
 from fieldlog.services.duplicates import candidate_pairs  # noqa: E402
@@ -96,14 +96,7 @@ def inject(source: Path, k: int, seed: int) -> tuple[Path, set[frozenset[str]]]:
     from fieldlog.services.writer import writing
 
     target = source.with_name(source.stem + f"-dups{k}.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    copy_database(source, target)
     rng = random.Random(seed)
     db = open_database(target)
     try:

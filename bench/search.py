@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import median, percentile, ratio, scale_database, trash_copy  # noqa: E402
+from common import copy_database, median, percentile, ratio, scale_database, trash_copy  # noqa: E402
 
 from fieldlog.schema import open_database  # noqa: E402
 from fieldlog.services import participant_search as service  # noqa: E402
@@ -288,14 +288,7 @@ def edited_copy(source: Path) -> Path:
     from fieldlog.services.writer import writing
 
     target = source.with_name(source.stem + "-edited.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    copy_database(source, target)
     db = open_database(target)
     try:
         with db.read() as session:

@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench.common import median, ratio, scale_database  # noqa: E402
+from common import median, ratio, scale_database  # noqa: E402
 
 
 def _fresh_office(folder: Path) -> Path:
