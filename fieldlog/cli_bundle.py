@@ -7,8 +7,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from fieldlog.cli_common import open_from_args
 from fieldlog.i18n import _, ngettext
-from fieldlog.settings import resolve_db_path
 
 
 def register(commands, common) -> None:
@@ -37,12 +37,6 @@ def register(commands, common) -> None:
     inspect.set_defaults(handler=cmd_inspect)
 
 
-def _open(args):
-    from fieldlog.schema import open_database
-
-    return open_database(resolve_db_path(args.db))
-
-
 @contextmanager
 def _progress_bar(label: str):
     """A progress bar on a terminal; nothing in a script."""
@@ -60,7 +54,7 @@ def _progress_bar(label: str):
 def cmd_export(args) -> int:
     from fieldlog.sync.export import export_bundle
 
-    db = _open(args)
+    db = open_from_args(args)
     with _progress_bar(_("Exporting")) as progress:
         summary = export_bundle(db, out=Path(args.out), to=args.to, full=args.full, progress=progress)
     count = ngettext("{n} change", "{n} changes", summary.entries).format(n=summary.entries)
@@ -77,7 +71,7 @@ def cmd_export(args) -> int:
 def cmd_import(args) -> int:
     from fieldlog.sync.importer import as_json, import_bundles, summary_lines
 
-    db = _open(args)
+    db = open_from_args(args)
     with _progress_bar(_("Importing")) as progress:
         summaries = import_bundles(db, args.files, progress=progress)
     for summary in summaries:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fieldlog.i18n import _
+from fieldlog.cli_common import open_from_args
 
 
 def register(commands, common) -> None:
@@ -43,18 +44,11 @@ def register(commands, common) -> None:
     dismiss.set_defaults(handler=cmd_dismiss)
 
 
-def _open(args):
-    from fieldlog.schema import open_database
-    from fieldlog.settings import resolve_db_path
-
-    return open_database(resolve_db_path(args.db))
-
-
 def cmd_list(args) -> int:
     from fieldlog.services.duplicates import DEFAULT_LIMIT, REASONS, candidate_pairs, table_of
 
     table = table_of(args.table)  # before opening the database: a typo says so at once
-    pairs = candidate_pairs(_open(args), table=table, limit=DEFAULT_LIMIT if args.limit is None else args.limit)
+    pairs = candidate_pairs(open_from_args(args), table=table, limit=DEFAULT_LIMIT if args.limit is None else args.limit)
     if args.json:
         print(json.dumps(
             [
@@ -76,7 +70,7 @@ def cmd_list(args) -> int:
 def cmd_merge(args) -> int:
     from fieldlog.services.duplicates import describe_record, merge_records
 
-    db = _open(args)
+    db = open_from_args(args)
     merge_records(db, table=args.table, from_id=args.from_id, into_id=args.into_id)
     print(_("“{name}” is merged into “{other}”: it counts as “{other}” from now on.").format(
         name=describe_record(db, table=args.table, record_id=args.from_id),
@@ -88,7 +82,7 @@ def cmd_merge(args) -> int:
 def cmd_unmerge(args) -> int:
     from fieldlog.services.duplicates import describe_record, unmerge_records
 
-    db = _open(args)
+    db = open_from_args(args)
     unmerge_records(db, table=args.table, from_id=args.from_id)
     print(_("“{name}” is a separate record again.").format(
         name=describe_record(db, table=args.table, record_id=args.from_id)))
@@ -98,7 +92,7 @@ def cmd_unmerge(args) -> int:
 def cmd_dismiss(args) -> int:
     from fieldlog.services.duplicates import describe_record, dismiss_pair
 
-    db = _open(args)
+    db = open_from_args(args)
     dismiss_pair(db, table=args.table, first_id=args.first_id, second_id=args.second_id)
     print(_("“{first}” and “{second}” are different: they will no longer be proposed as duplicates.").format(
         first=describe_record(db, table=args.table, record_id=args.first_id),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import _, ngettext
+from fieldlog.cli_common import open_from_args
 
 FORMATS = ("csv", "xlsx", "json")
 
@@ -37,13 +38,6 @@ def register(commands, common) -> None:
     load.set_defaults(handler=cmd_import)
 
 
-def _open(args):
-    from fieldlog.schema import open_database
-    from fieldlog.settings import resolve_db_path
-
-    return open_database(resolve_db_path(args.db))
-
-
 def _format(args) -> str:
     if args.fmt:
         return args.fmt
@@ -58,7 +52,7 @@ def cmd_export(args) -> int:
     fmt = _format(args)
     if fmt == "xlsx" and args.out is None:
         raise FieldlogError(_("An XLSX export is a file: give its path with --out PATH."))
-    db = _open(args)
+    db = open_from_args(args)
     try:
         if args.out is None:
             try:
@@ -89,7 +83,7 @@ def cmd_import(args) -> int:
     from fieldlog.services.spreadsheets import InvalidRows, import_records, table_spec
 
     table_spec(args.table)
-    db = _open(args)
+    db = open_from_args(args)
     try:
         summary = import_records(db, table=args.table, path=args.file, skip_invalid=args.skip_invalid)
     except InvalidRows as error:
