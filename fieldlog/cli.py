@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_records.register(commands, _common)
     from fieldlog import cli_duplicates
     cli_duplicates.register(commands, _common)
+    from fieldlog import cli_report
+    cli_report.register(commands, _common)
     return parser
 
 

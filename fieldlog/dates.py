@@ -55,7 +55,26 @@ def days_between(first: date, last: date) -> list[date]:
 
 
 def format_range(first: date, last: date, *, long: bool = False) -> str:
-    """"13–15 oct. 2021" / "Oct 13 – 15, 2021", from Babel's locale data."""
-    from babel.dates import format_interval
+    """"13–15 oct. 2021", or with `long` "13–15 octobre 2021" / "October 13 – 15, 2021",
+    from Babel's locale data."""
+    from babel import Locale
+    from babel.dates import format_date as babel_date, format_interval, parse_pattern
 
-    return format_interval(first, last, "yMMMMd" if long else "yMMMd", locale=current_language())
+    lang = current_language()
+    if not long:
+        return format_interval(first, last, "yMMMd", locale=lang)
+    locale = Locale.parse(lang)
+    if first == last:
+        return babel_date(first, "long", locale=locale)
+    # The CLDR has no interval pattern with the month in full: the abbreviated one, widened.
+    patterns = locale.interval_formats.get("yMMMd") or {}
+    for name, differs in (("y", first.year != last.year), ("M", first.month != last.month), ("d", True)):
+        if differs and name in patterns:
+            return "".join(
+                parse_pattern(_FULL_MONTH.sub("MMMM", pattern)).apply(day, locale)
+                for pattern, day in zip(patterns[name], (first, last))
+            )
+    return f"{babel_date(first, 'long', locale=locale)} – {babel_date(last, 'long', locale=locale)}"
+
+
+_FULL_MONTH = re.compile(r"(?<!M)MMM(?!M)")

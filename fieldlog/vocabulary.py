@@ -122,3 +122,8 @@ def country_options() -> list[tuple[str, str]]:
         key=lambda pair: pair[0],
     )
     return first + rest
+
+
+def place(city: str, country: str) -> str:
+    """"Bamako, Mali": a city and its country's name, either one may be missing."""
+    return ", ".join(part for part in (city, country_name(country)) if part)

@@ -15,17 +15,13 @@ from fieldlog.dates import format_range
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _
 from fieldlog.services.workshops import WorkshopRow, list_workshops, workshop_countries, workshop_years
-from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label, options
+from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label, options, place
 from screens.list_screen import RecordListScreen
 from widgets.paged_table import PagedTable, clip
 
 PLACE_WIDTH = 14
 # Place, status, enrolled, cell padding and the scrollbar; the dates vary; the title gets the rest.
 OTHER_COLUMNS_WIDTH = 43
-
-
-def place(city: str, country: str) -> str:
-    return ", ".join(part for part in (city, country_name(country)) if part)
 
 
 class WorkshopsScreen(RecordListScreen):

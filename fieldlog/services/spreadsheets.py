@@ -19,9 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +30,7 @@ from sqlalchemy import select
 
 from fieldlog.database import Database
 from fieldlog.errors import FieldlogError, ValidationError
+from fieldlog.files import write_atomically
 from fieldlog.i18n import _, ngettext
 from fieldlog.models import (
     Agency, AgencyBase, MergeMap, Outcome, OutcomeBase, Participant, ParticipantBase, SyncColumns, Workshop, WorkshopBase,
@@ -271,31 +270,6 @@ def print_records(db: Database, *, table: str, fmt: str, stream: TextIO) -> int:
     return _write_json(stream, spec, _live_rows(db, spec))
 
 
-def _cannot_write(path: Path, error: OSError) -> FieldlogError:
-    return FieldlogError(_("Cannot write {path}: {reason}.").format(path=path, reason=error.strerror or error))
-
-
-def _write_atomically(path: Path, write: Callable[[IO[bytes]], int]) -> int:
-    """The whole file or none: a temporary file beside it, readable by its owner only
-    (exports hold officers' names), renamed over the target once complete."""
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as error:
-        raise _cannot_write(path, error) from None
-    try:
-        with os.fdopen(handle, "wb") as binary:
-            count = write(binary)
-            binary.flush()
-            os.fsync(binary.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise _cannot_write(path, error) from None
-        raise
-    return count
-
-
 def export_records(db: Database, *, table: str, fmt: str, out: Path) -> int:
     """Write the live records of `table` to the file `out`; returns how many."""
     spec = table_spec(table)
@@ -315,7 +289,7 @@ def export_records(db: Database, *, table: str, fmt: str, out: Path) -> int:
             text.flush()
             text.detach()
 
-    return _write_atomically(out, write)
+    return write_atomically(out, write)
 
 
 # ---------------------------------------------------------------- reading a file

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 
 from fieldlog.database import Database
 from fieldlog.dates import format_date
+from fieldlog.errors import NotFound
 from fieldlog.i18n import _
 from fieldlog.models import Attendance, Enrolment, MergeMap, Workshop, WorkshopBase
 from fieldlog.services.common import PAGE_SIZE, Checker, Page
@@ -170,3 +171,21 @@ def workshop_countries(db: Database) -> list[str]:
             select(func.distinct(Workshop.country)).where(Workshop.deleted == False, Workshop.country != "")  # noqa: E712
         ).scalars().all()
     return sorted(rows)
+
+
+def find_workshop_id(db: Database, wanted: str) -> str:
+    """A live workshop by its id or the first characters of it (at least 8), as printed by
+    `fieldlog records export workshops`."""
+    wanted = (wanted or "").strip().lower()
+    if len(wanted) < 8:
+        raise NotFound(_("Give the workshop's id (at least its first 8 characters)."))
+    with db.read() as session:
+        ids = session.execute(
+            select(Workshop.id).where(Workshop.deleted == False, Workshop.id.startswith(wanted, autoescape=True))  # noqa: E712
+            .limit(2)
+        ).scalars().all()
+    if not ids:
+        raise NotFound(_("No workshop {id} here (is it in the Trash?).").format(id=wanted))
+    if len(ids) > 1:
+        raise NotFound(_("Several workshops have an id beginning {id}; give more of it.").format(id=wanted))
+    return ids[0]
