@@ -27,14 +27,14 @@ def register(commands, common) -> None:
 
     signin = kinds.add_parser("signin", help=_("sign-in sheet of a workshop day, or of every day"))
     output(signin)
-    signin.add_argument("--workshop", required=True, metavar="ID", help=_("the workshop's id (its first 8 characters are enough)"))
+    signin.add_argument("--workshop", required=True, metavar=_("WORKSHOP"), help=_("the workshop's id, its last 8 characters, or words of its title"))
     signin.add_argument("--day", metavar=_("DATE"), help=_("one day (dd/mm/yyyy or yyyy-mm-dd); default: every day"))
     signin.add_argument("--blank", type=int, default=10, metavar="N", help=_("blank lines for walk-ins (default: 10)"))
     signin.set_defaults(handler=cmd_signin)
 
     attendance = kinds.add_parser("attendance", help=_("attendance summary of a workshop"))
     output(attendance)
-    attendance.add_argument("--workshop", required=True, metavar="ID", help=_("the workshop's id (its first 8 characters are enough)"))
+    attendance.add_argument("--workshop", required=True, metavar=_("WORKSHOP"), help=_("the workshop's id, its last 8 characters, or words of its title"))
     attendance.set_defaults(handler=cmd_attendance)
 
     summary = kinds.add_parser("summary", help=_("programme figures for a period, for donors"))

@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Typed on a keyboard as ', printed in documents as ’ (N’Djamena, d’information).
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
 
 
 def fold(text: str | None) -> str:
@@ -13,7 +15,7 @@ def fold(text: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold()
+    return stripped.casefold().translate(_APOSTROPHES)
 
 
 def sort_key(*parts: str | None) -> str:

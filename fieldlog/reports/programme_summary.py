@@ -31,8 +31,8 @@ def period_text(filters: SummaryFilters) -> str:
 
 def _filter_facts(figures: ProgrammeFigures) -> list[tuple[str, str]]:
     f = figures.filters
+    # The period is the part's subheading.
     facts = [
-        (_("Period"), period_text(f)),
         (_("Country of the workshops"), country_name(f.country)),
         (_("Programme"), f.programme),
         (_("Funder"), f.funder),
@@ -60,7 +60,7 @@ def _key_figures(figures: ProgrammeFigures) -> Table:
         [_("Individuals trained, each counted once"), t.people],
         [_("of whom women"), t.women],
         [_("of whom men"), t.men],
-        [_("of whom sex not recorded"), figures.sex_unknown],
+        *([[_("of whom sex not recorded"), figures.sex_unknown]] if figures.sex_unknown else []),
         [_("Trained in more than one workshop"), figures.several_workshops],
         [_("Participant-days"), t.days],
         [_("Trainers, facilitators and speakers (not counted as trained)"), figures.trainers],
@@ -146,8 +146,9 @@ def _outcomes(figures: ProgrammeFigures) -> list[Table]:
 def build_programme_summary(db: Database, filters: SummaryFilters, *, now: datetime | None = None) -> Document:
     figures = programme_figures(db, filters)
     f = figures.filters
+    facts = _filter_facts(figures)
     blocks = [
-        Facts(_filter_facts(figures)),
+        *([Facts(facts)] if facts else []),
         Note(headline(figures)),
         _key_figures(figures),
         _by_sex(figures),

@@ -174,18 +174,25 @@ def workshop_countries(db: Database) -> list[str]:
 
 
 def find_workshop_id(db: Database, wanted: str) -> str:
-    """A live workshop by its id or the first characters of it (at least 8), as printed by
-    `fieldlog records export workshops`."""
-    wanted = (wanted or "").strip().lower()
-    if len(wanted) < 8:
-        raise NotFound(_("Give the workshop's id (at least its first 8 characters)."))
+    """A live workshop named by its id, a piece of its id (at least 8 characters: the end of
+    a UUIDv7 is its random part, the beginning only a time), or words of its title."""
+    wanted = (wanted or "").strip()
+    if not wanted:
+        raise NotFound(_("Give the workshop's id or words of its title."))
+    live = Workshop.deleted == False  # noqa: E712
     with db.read() as session:
-        ids = session.execute(
-            select(Workshop.id).where(Workshop.deleted == False, Workshop.id.startswith(wanted, autoescape=True))  # noqa: E712
-            .limit(2)
-        ).scalars().all()
+        ids = session.execute(select(Workshop.id).where(live, Workshop.id == wanted.lower())).scalars().all()
+        if not ids and len(wanted) >= 8:
+            ids = session.execute(
+                select(Workshop.id).where(live, Workshop.id.contains(wanted.lower(), autoescape=True)).limit(2)
+            ).scalars().all()
+        if not ids:
+            ids = session.execute(
+                select(Workshop.id).where(live, func.fl_fold(Workshop.title).contains(fold(wanted), autoescape=True))
+                .limit(2)
+            ).scalars().all()
     if not ids:
         raise NotFound(_("No workshop {id} here (is it in the Trash?).").format(id=wanted))
     if len(ids) > 1:
-        raise NotFound(_("Several workshops have an id beginning {id}; give more of it.").format(id=wanted))
+        raise NotFound(_("Several workshops match {id}; give more of its title, or its id.").format(id=wanted))
     return ids[0]
