@@ -113,7 +113,7 @@ def test_bad_filters_are_refused_with_one_line(db, programme, filters, message):
 def test_programme_summary_document_prints_the_hand_counted_figures(db, programme):
     doc = build_programme_summary(db, SummaryFilters(first=date(2020, 1, 1), last=date(2026, 11, 22)), now=NOW)
     blocks = doc.parts[0].blocks
-    assert Note("4 individuals trained, 3 workshops organised") in blocks
+    assert Note("4 individuals trained, 3 workshops organised", headline=True) in blocks
     key = dict(_table(doc, "Key figures").rows)
     assert key["Individuals trained, each counted once"] == 4
     assert key["Participant-days"] == 10

@@ -51,6 +51,8 @@ class Facts:
 @dataclass
 class Note:
     text: str
+    # The sentence a reader quotes ("234 individuals trained, 11 workshops organised").
+    headline: bool = False
 
 
 Block = Union[Facts, Table, Note]

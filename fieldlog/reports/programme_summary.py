@@ -149,7 +149,7 @@ def build_programme_summary(db: Database, filters: SummaryFilters, *, now: datet
     facts = _filter_facts(figures)
     blocks = [
         *([Facts(facts)] if facts else []),
-        Note(headline(figures)),
+        Note(headline(figures), headline=True),
         _key_figures(figures),
         _by_sex(figures),
         _workshops(figures),

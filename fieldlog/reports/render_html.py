@@ -28,6 +28,7 @@ dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.15em 1
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
 p.note, p.empty { margin: 0 0 1em; }
+p.headline { font-size: 1.3em; font-weight: bold; }
 p.empty { color: #555; }
 h2 { font-size: 10pt; margin: 1.2em 0 0.3em; break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%%; margin-bottom: 1em; font-size: 9pt; }
@@ -79,7 +80,8 @@ def _part(part: Part) -> list[str]:
             out += [f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in block.items]
             out.append("</dl>")
         elif isinstance(block, Note):
-            out.append(f'<p class="note">{escape(block.text)}</p>')
+            kind = "note headline" if block.headline else "note"
+            out.append(f'<p class="{kind}">{escape(block.text)}</p>')
         elif isinstance(block, Table):
             out.extend(_table(block))
     out.append("</section>")

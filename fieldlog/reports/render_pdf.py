@@ -123,8 +123,12 @@ def _write_facts(pdf: _Pdf, facts: Facts) -> None:
 
 
 def _write_note(pdf: _Pdf, note: Note) -> None:
-    pdf.set_font(FAMILY, "", TEXT_SIZE)
-    pdf.multi_cell(0, 4.8, note.text, new_x="LMARGIN", new_y="NEXT")
+    if note.headline:
+        pdf.set_font(FAMILY, "B", TEXT_SIZE + 3)
+        pdf.multi_cell(0, 6.5, note.text, new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.set_font(FAMILY, "", TEXT_SIZE)
+        pdf.multi_cell(0, 4.8, note.text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
 

@@ -70,7 +70,7 @@ def _write_part(sheet: WriteOnlyWorksheet, part: Part) -> None:
                 sheet.append([_cell(sheet, label, font=BOLD), _cell(sheet, value)])
             sheet.append([])
         elif isinstance(block, Note):
-            sheet.append([_cell(sheet, block.text)])
+            sheet.append([_cell(sheet, block.text, font=BOLD) if block.headline else _cell(sheet, block.text)])
             sheet.append([])
         elif isinstance(block, Table):
             _write_table(sheet, block)
