@@ -31,6 +31,8 @@ class Settings:
     language: str = ""
     # The folder a bundle was last exported to or imported from (a USB stick, say).
     bundle_folder: str = ""
+    # The folder a report was last written to.
+    report_folder: str = ""
 
     @classmethod
     def load(cls) -> Settings:

@@ -27,6 +27,7 @@ SECTIONS = {
     "outcomes": ("f6", N_("Outcomes")),
     "trash": ("f7", N_("Trash")),
     "sync": ("f8", N_("Sync")),
+    "reports": ("f9", N_("Reports")),
 }
 # A write waits this long for another process's write to end (`fieldlog bundle import` of a
 # large bundle holds the database for minutes); it waits in a worker, so the screen stays live.
@@ -48,7 +49,7 @@ def _mode(name: str):
 
 
 class FieldlogApp(App):
-    CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss", "sync.tcss"]
+    CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss", "sync.tcss", "reports.tcss"]
     TITLE = "fieldlog"
     MODES = {name: _mode(name) for name in SECTIONS}
     DEFAULT_MODE = "home"

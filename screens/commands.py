@@ -77,6 +77,7 @@ class GoCommands(SectionProvider):
         (N_("Go: Outcomes"), N_("All outcomes"), "outcomes", None),
         (N_("Go: Trash"), N_("Deleted records, to restore"), "trash", None),
         (N_("Go: Sync"), N_("Offices, bundles and conflicts"), "sync", None),
+        (N_("Go: Reports"), N_("Sign-in sheets, attendance and programme summaries"), "reports", None),
     )
 
 
@@ -85,6 +86,17 @@ class SyncCommands(SectionProvider):
         (N_("Sync: Export bundle"), N_("Write the changes another office has not acknowledged"), "sync", "export"),
         (N_("Sync: Import bundles"), N_("Apply bundles sent by other offices"), "sync", "import_bundles"),
         (N_("Sync: Review conflicts"), N_("Fields two offices changed at the same time"), "sync", "conflicts"),
+    )
+
+
+class ReportCommands(SectionProvider):
+    COMMANDS = (
+        (N_("Reports: sign-in sheet"), N_("Print the sheet a workshop's participants sign each day"), "reports",
+         "choose_report('signin')"),
+        (N_("Reports: attendance summary"), N_("Who came on which day, with counts by sex, agency and country"),
+         "reports", "choose_report('attendance')"),
+        (N_("Reports: programme summary"), N_("The period's figures for donors: individuals trained, workshops, "
+                                             "outcomes"), "reports", "choose_report('summary')"),
     )
 
 
@@ -114,4 +126,7 @@ class DuplicateCommands(SectionProvider):
             yield _(title), _(help_text), self._open(table)
 
 
-PROVIDERS = (WorkshopCommands, ParticipantCommands, AgencyCommands, OutcomeCommands, GoCommands, SyncCommands, DuplicateCommands)
+PROVIDERS = (
+    WorkshopCommands, ParticipantCommands, AgencyCommands, OutcomeCommands, GoCommands, SyncCommands,
+    ReportCommands, DuplicateCommands,
+)

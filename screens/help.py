@@ -22,6 +22,7 @@ KEYS = [
         ("F6", N_("Outcomes")),
         ("F7", N_("Trash")),
         ("F8", N_("Sync: bundles for other offices, conflicts")),
+        ("F9", N_("Reports: sign-in sheets, attendance summaries, programme figures")),
         ("Ctrl+R", N_("Read the screen again (another fieldlog may have imported)")),
         ("Ctrl+P", N_("Commands (“Workshop: New”, “Participant: Find”…)")),
         ("Ctrl+Q", N_("Quit")),
@@ -43,6 +44,11 @@ KEYS = [
         ("x", N_("Remove the selected enrolment")),
         ("r", N_("Change the role of the selected person")),
         ("e", N_("Edit the workshop")),
+        ("p", N_("Print its sign-in sheet or attendance summary (Reports)")),
+    ]),
+    (N_("Reports"), [
+        ("Tab / Shift+Tab", N_("Next and previous choice; the preview follows")),
+        ("Ctrl+S", N_("Write the file (PDF, HTML, CSV or XLSX) into the folder shown")),
     ]),
     (N_("Sync"), [
         ("e / Enter", N_("Export a bundle (for the selected office)")),

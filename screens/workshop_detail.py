@@ -24,9 +24,8 @@ from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from fieldlog.services.attendance import Roster, change_role, set_attendance, set_day_attendance, workshop_roster
 from fieldlog.services.workshops import WorkshopPublic, get_workshop
-from fieldlog.vocabulary import WORKSHOP_KINDS, WORKSHOP_STATUSES, label
+from fieldlog.vocabulary import WORKSHOP_KINDS, WORKSHOP_STATUSES, label, place
 from screens.base import FieldlogScreen
-from screens.workshops import place
 from widgets.attendance_grid import ABSENT, PRESENT, UNMARKED, AttendanceGrid
 
 
@@ -36,7 +35,8 @@ class WorkshopDetailScreen(FieldlogScreen):
         Binding("x", "remove", N_("Remove")),
         Binding("r", "change_role", N_("Role")),
         Binding("e", "edit", N_("Edit")),
-        Binding("escape", "back", N_("Back")),
+        Binding("p", "print", N_("Print")),
+        Binding("escape", "back", N_("Back"), show=False),
     ]
 
     class Loaded(Message):
@@ -274,6 +274,14 @@ class WorkshopDetailScreen(FieldlogScreen):
                 self.notify(_("Saved."))
 
         self.app.push_screen(WorkshopFormScreen(self.workshop_id), closed)
+
+    def action_print(self) -> None:
+        """The Reports screen (F9), on this workshop's sign-in sheet."""
+        from screens.reports import ReportsScreen
+
+        self.app.switch_mode("reports")
+        if isinstance(self.app.screen, ReportsScreen):
+            self.app.screen.choose("signin", self.workshop_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -165,3 +165,21 @@ def sync_demo(demo_db, tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", sorted(SYNC_SCREENS))
 def test_sync_screen(name, sync_demo, make_test_app, snap_compare):
     assert snap_compare(make_test_app(sync_demo), terminal_size=(80, 24), run_before=keys(*SYNC_SCREENS[name]))
+
+
+def test_reports_screen(demo_db, make_test_app, snap_compare):
+    """Reports (F9): the sign-in sheet of the next workshop, previewed as it will print."""
+    from fieldlog.settings import Settings
+
+    Settings(report_folder="~/Documents").save()  # the same folder on every machine
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f9")
+        for _ in range(50):  # workshops, then the workshop's days, then the preview
+            await settle(pilot)
+            if pilot.app.screen._shown is not None:
+                break
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(demo_db), terminal_size=(80, 24), run_before=run_before)

@@ -51,4 +51,7 @@ def printed_footer(db: Database, now: datetime | None = None) -> str:
 def file_stem(*parts: str) -> str:
     """"signin", "2026-11-23", "Atelier national…" → "signin-2026-11-23-atelier-national"."""
     words = [re.sub(r"[^a-z0-9]+", "-", fold(part)).strip("-") for part in parts if part]
-    return "-".join(w for w in words if w)[:80].rstrip("-") or "report"
+    stem = "-".join(w for w in words if w)
+    if len(stem) > 80:
+        stem = stem[:81].rsplit("-", 1)[0]  # whole words only
+    return stem or "report"
