@@ -119,3 +119,14 @@ def test_an_output_that_cannot_be_written_leaves_nothing(programme_db, tmp_path,
     err = capsys.readouterr().err
     assert err.startswith("fieldlog: Cannot write /proc/x.pdf") and err.count("\n") == 1
     assert not (tmp_path / "no").exists()
+
+
+def test_summary_pdf_prints_the_hand_count(programme_db, tmp_path, capsys):
+    db, _programme = programme_db
+    out = tmp_path / "figures.pdf"
+    assert _report(db, "summary", "--to", "31/12/2022", "--out", str(out)) == 0
+    text = _pdf_text(out)
+    assert "4 individuals trained, 2 workshops organised" in text
+    assert "Individuals trained, each counted once 4" in text
+    assert "Participant-days 10" in text
+    assert "Women 3 75%" in text
