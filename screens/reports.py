@@ -3,7 +3,7 @@ and say where it went. The preview is built in a worker a moment after the last 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,13 +23,13 @@ from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from fieldlog.reports.figures import SummaryFilters
 from fieldlog.reports.output import FORMATS
+from fieldlog.reports.requests import ReportRequest, build_report, default_day, nearest_workshop
 from fieldlog.reports.signin_sheet import MAX_WALK_IN_LINES, WALK_IN_LINES
 from fieldlog.vocabulary import PILLARS, country_name, options
 from screens.base import FieldlogScreen
 from widgets.report_preview import ReportPreview
 
 if TYPE_CHECKING:
-    from fieldlog.database import Database
     from fieldlog.reports.document import Document
 
 REPORTS = {
@@ -53,42 +53,12 @@ PREVIEW_DELAY_S = 0.3
 
 
 @dataclass(frozen=True)
-class ReportRequest:
-    report: str
-    workshop_id: str = ""
-    day: date | None = None
-    walk_ins: int = WALK_IN_LINES
-    filters: SummaryFilters = field(default_factory=SummaryFilters)
-
-
-@dataclass(frozen=True)
 class Problem:
     """Why there is nothing to preview or write: shown inline, beside `field` if given."""
 
     message: str
     field: str = ""
     error: bool = True
-
-
-def build_report(db: Database, request: ReportRequest) -> Document:
-    if request.report == "signin":
-        from fieldlog.reports.signin_sheet import build_signin_sheet
-
-        return build_signin_sheet(db, request.workshop_id, day=request.day, walk_ins=request.walk_ins)
-    if request.report == "attendance":
-        from fieldlog.reports.attendance_summary import build_attendance_summary
-
-        return build_attendance_summary(db, request.workshop_id)
-    from fieldlog.reports.programme_summary import build_programme_summary
-
-    return build_programme_summary(db, request.filters)
-
-
-def default_day(days: list[date], today: date) -> date:
-    """Today if the workshop is on, else its next day, else (all past) its first day."""
-    if today in days:
-        return today
-    return next((day for day in days if day > today), days[0])
 
 
 def day_label(number: int, day: date) -> str:
@@ -99,18 +69,6 @@ def day_label(number: int, day: date) -> str:
 
     weekday = babel_date(day, "EEE", locale=current_language())
     return _("Day {n}: {weekday} {day}").format(n=number, weekday=weekday, day=format_date(day))
-
-
-def nearest_workshop(ranges: list[tuple[str, date, date]], today: date) -> str | None:
-    """The workshop on today, else the one that starts or ended closest to today."""
-
-    def distance(item: tuple[str, date, date]) -> int:
-        _id, first, last = item
-        if first <= today <= last:
-            return 0
-        return (first - today).days if first > today else (today - last).days
-
-    return min(ranges, key=distance)[0] if ranges else None
 
 
 def remembered_folder() -> str:

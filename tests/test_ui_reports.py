@@ -12,7 +12,8 @@ from fieldlog.reports.document import Column, Document, Part, Table
 from fieldlog.services.stats import trained
 from fieldlog.services.workshops import workshop_choices
 from fieldlog.settings import Settings
-from screens.reports import ReportsScreen, default_day, nearest_workshop
+from fieldlog.reports.requests import default_day, nearest_workshop
+from screens.reports import ReportsScreen
 from screens.workshop_detail import WorkshopDetailScreen
 from tests.ui_helpers import settle, type_text, wait_until
 from widgets.report_preview import CELL_PADDING, ReportPreview, column_widths
