@@ -162,3 +162,17 @@ def test_unusable_database_path_is_one_line_on_stderr(installed):
     assert len(lines) == 1, result.stderr
     assert "/nonexistent/dir" in lines[0]
     assert result.stdout == ""
+
+
+def test_installed_package_prints_and_speaks_french(installed, tmp_path):
+    """The compiled French catalog and the PDF font ship in the wheel."""
+    db = str(tmp_path / "demo.db")
+    installed.run("demo", "--create-only", "--db", db, check=True)
+    out = tmp_path / "bilan.pdf"
+    installed.run("--lang", "fr", "report", "summary", "--from", "01/01/2020", "--db", db, "--out", str(out),
+                  check=True)
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and b"DejaVuSansCondensed" in data
+    said = installed.python(
+        "from fieldlog.i18n import set_language, _\nset_language('fr')\nprint(_('Programme summary'))").strip()
+    assert said and said != "Programme summary"
