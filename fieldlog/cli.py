@@ -12,8 +12,8 @@ from pathlib import Path
 
 from fieldlog import __version__
 from fieldlog.errors import FieldlogError
-from fieldlog.i18n import _, set_language
-from fieldlog.settings import Settings, resolve_db_path, resolve_language
+from fieldlog.i18n import _, ngettext, set_language
+from fieldlog.settings import Settings, adopt_office_language, resolve_db_path, resolve_language
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -24,21 +24,31 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
                         help=_("interface language (default: settings, then the system locale)"))
 
 
+def speak_argparse() -> None:
+    """argparse says "usage:", "options:", "error:"… through the module names `_` and `ngettext`,
+    looked up each time it speaks: point them at fieldlog's translations (the strings are listed
+    in fieldlog/foreign_strings.py)."""
+    argparse._ = _
+    argparse.ngettext = ngettext
+
+
 def build_parser() -> argparse.ArgumentParser:
+    speak_argparse()
     parser = argparse.ArgumentParser(
         prog="fieldlog",
         description=_("Record capacity-building workshops, participants, attendance and outcomes."),
     )
-    parser.add_argument("--version", action="version", version=f"fieldlog {__version__}")
+    parser.add_argument("--version", action="version", version=f"fieldlog {__version__}",
+                        help=_("show program's version number and exit"))
     _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
     init = commands.add_parser("init", help=_("give this database its office identity"))
     _common(init, top=False)
     init.add_argument("--office", required=True, metavar=_("CODE"), help=_("office code, such as BKO"))
-    init.add_argument("--name", required=True, help=_("office name, such as \"Bureau de Bamako\""))
-    init.add_argument("--country", required=True, help=_("ISO 3166 country code, such as ML"))
-    init.add_argument("--user", default="", help=_("your name, recorded on every change you make"))
+    init.add_argument("--name", required=True, metavar=_("NAME"), help=_("office name, such as \"Bureau de Bamako\""))
+    init.add_argument("--country", required=True, metavar=_("COUNTRY"), help=_("ISO 3166 country code, such as ML"))
+    init.add_argument("--user", default="", metavar=_("USER"), help=_("your name, recorded on every change you make"))
 
     demo = commands.add_parser("demo", help=_("create a demonstration database (unless it exists) and open it"))
     _common(demo, top=False)
@@ -75,11 +85,19 @@ def _open(db_path: Path):
 
 
 def cmd_init(args) -> int:
-    from fieldlog.services.offices import initialise_office
+    from fieldlog.services.offices import initialise_office, local_office
 
     db = _open(resolve_db_path(args.db))
+    new = local_office(db) is None
     office = initialise_office(db, code=args.office, name=args.name, country=args.country, author=args.user)
+    # A new office in a French-speaking country speaks French, unless a language was chosen.
+    adopted = adopt_office_language(office.country, chosen=args.lang) if new else None
+    if adopted:
+        set_language(adopted)
     print(_("Office {code} ({name}) is set up in {path}.").format(code=office.code, name=office.name, path=db.path))
+    if adopted:
+        print(_("The interface will be in French, a language of the office's country. "
+                "To change it: Settings (Ctrl+O) in the interface."))
     return 0
 
 
@@ -109,7 +127,7 @@ def cmd_demo(args) -> int:
     if args.create_only:
         return 0
     # The interface opens the file itself, with its own patient wait for other writers.
-    return run_tui(db_path=path)
+    return run_tui(db_path=path, lang_option=args.lang)
 
 
 def cmd_stats(args) -> int:
@@ -130,10 +148,10 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def run_tui(db=None, *, db_path: Path | None = None) -> int:
+def run_tui(db=None, *, db_path: Path | None = None, lang_option: str | None = None) -> int:
     from screens.app import make_app
 
-    app = make_app(db=db, db_path=db_path)
+    app = make_app(db=db, db_path=db_path, lang_option=lang_option)
     app.run()
     return app.return_code or 0
 
@@ -154,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # Refuse a bad file with one line before the interface starts; open it after the first paint.
         path, _revision = check_database_file(resolve_db_path(args.db))
-        return run_tui(db_path=path)
+        return run_tui(db_path=path, lang_option=args.lang)
     except FieldlogError as error:
         print(_("fieldlog: {message}").format(message=error), file=sys.stderr)
         return 1

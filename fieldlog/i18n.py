@@ -15,6 +15,8 @@ from pathlib import Path
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "fieldlog"
 SUPPORTED = ("en", "fr")
+# Each language by its own name, as a person looking for their language expects to read it.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"

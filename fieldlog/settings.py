@@ -66,3 +66,34 @@ def resolve_language(cli_value: str | None, settings: Settings) -> str:
     from fieldlog.i18n import system_language
 
     return cli_value or settings.language or system_language()
+
+
+def save_language(language: str) -> Settings:
+    """The interface language chosen by the person (the Settings screen), kept for every start."""
+    settings = Settings.load()
+    settings.language = language
+    settings.save()
+    return settings
+
+
+def language_of_country(country: str) -> str:
+    """French for an office in a country where French is an official language (ML, NE, BF, SN,
+    TD, CI…), English otherwise."""
+    from babel.languages import get_official_languages
+
+    return "fr" if "fr" in get_official_languages((country or "").strip().upper()) else "en"
+
+
+def adopt_office_language(country: str, *, chosen: str | None = None) -> str | None:
+    """A new office in a French-speaking country starts in French: its language is saved in the
+    settings, unless a language was already chosen (`chosen`: the --lang option; or a language in
+    the settings). Elsewhere nothing is saved, so the system locale still decides. Returns the
+    language saved, or None."""
+    if chosen:
+        return None
+    settings = Settings.load()
+    if settings.language or language_of_country(country) != "fr":
+        return None
+    settings.language = "fr"
+    settings.save()
+    return "fr"

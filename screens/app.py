@@ -6,14 +6,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input
 
-from fieldlog.i18n import N_, _
-from screens.commands import PROVIDERS
+from fieldlog.i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
+from screens.commands import PROVIDERS, FieldlogCommandPalette
 
 if TYPE_CHECKING:
     from fieldlog.database import ChangeWatcher, Database
@@ -34,6 +36,8 @@ SECTIONS = {
 WRITE_WAIT_S = 600
 # How often to look whether another process has changed the database (one cheap PRAGMA).
 WATCH_INTERVAL_S = 2.0
+# A blank mode shown for an instant while the sections are built again in another language.
+LANGUAGE_MODE = "changing-language"
 
 
 def _mode(name: str):
@@ -49,7 +53,7 @@ def _mode(name: str):
 
 
 class FieldlogApp(App):
-    CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss", "sync.tcss", "reports.tcss"]
+    CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss", "sync.tcss", "reports.tcss", "settings.tcss"]
     TITLE = "fieldlog"
     MODES = {name: _mode(name) for name in SECTIONS}
     DEFAULT_MODE = "home"
@@ -61,7 +65,11 @@ class FieldlogApp(App):
             for name, (key, label) in SECTIONS.items()
         ),
         Binding("ctrl+r", "refresh", N_("Refresh"), show=False),
+        Binding("ctrl+o", "settings", N_("Settings"), show=False),
         Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        # Textual's own, declared here so that its description is translated (and its English
+        # tooltip left out).
+        Binding("ctrl+p", "command_palette", N_("palette"), show=False, priority=True),
     ]
 
     class DatabaseOpened(Message):
@@ -77,17 +85,22 @@ class FieldlogApp(App):
     class DatabaseChanged(Message):
         """Another process committed: the screen shown reads again."""
 
-    def __init__(self, db: Database | None = None, *, db_path: Path | None = None, today: date | None = None) -> None:
+    def __init__(self, db: Database | None = None, *, db_path: Path | None = None, today: date | None = None,
+                 lang_option: str | None = None) -> None:
         super().__init__()
         self.db = db
         self.db_path = db_path
         self.today = today or date.today()
+        # The --lang option the app was started with: a language chosen, that a new office's
+        # country does not change.
+        self.lang_option = lang_option
         self.office: OfficeInfo | None = None
         self.open_forms: set[Screen] = set()
         self.watcher: ChangeWatcher | None = None
         self._watch_running = False
 
     def on_mount(self) -> None:
+        self.translate_textual()
         if self.db is not None:
             self.check_office()
         else:
@@ -122,13 +135,23 @@ class FieldlogApp(App):
             return
         from screens.setup import SetupScreen
 
-        self.push_screen(SetupScreen(), self.setup_closed)
+        setup = SetupScreen()
+        self.push_screen(setup, lambda office_id: self.setup_closed(office_id, setup.adopted_language))
 
-    def setup_closed(self, office_id: str | None) -> None:
+    def setup_closed(self, office_id: str | None, language: str | None = None) -> None:
         if office_id is None:
             self.exit()
+        elif language and language != current_language():
+            # The new office is in a French-speaking country: French from now on.
+            self.call_later(self.speak_office_language, language)
         else:
             self.check_office()
+
+    async def speak_office_language(self, language: str) -> None:
+        await self.switch_language(language, announce=False)
+        self.notify(_("The office is in a French-speaking country: fieldlog now speaks French. "
+                      "Ctrl+O changes the language."), timeout=10)
+        self.check_office()
 
     def set_office(self, office: OfficeInfo) -> None:
         self.office = office
@@ -167,6 +190,89 @@ class FieldlogApp(App):
         if self.watcher is not None:
             self.watcher.close()
 
+    # --- language ------------------------------------------------------------------------
+
+    def translate_textual(self) -> None:
+        """Textual words that are not binding descriptions: the Keys panel's title for Input keys."""
+        Input.BINDING_GROUP_TITLE = _("Input")
+
+    def action_settings(self) -> None:
+        from screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(lang_option=self.lang_option), self.settings_closed)
+
+    def settings_closed(self, language: str | None) -> None:
+        """The language is saved already; it applies now, unless the person keeps a form open."""
+        if not language or language == current_language():
+            return
+        if not any(form.dirty for form in self.open_forms):
+            self.call_later(self.switch_language, language)
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(now: bool | None) -> None:
+            if now:
+                self.call_later(self.switch_language, language)
+            else:
+                self.notify(_("The new language applies at the next start."))
+
+        self.push_screen(
+            ConfirmScreen(_("A form has changes that are not saved. Change the language now and lose them?"),
+                          yes=_("Change now"), no=_("At the next start")),
+            answered,
+        )
+
+    async def switch_language(self, language: str, *, announce: bool = True) -> None:
+        """Speak `language` at once: every section is built again, as at the first start (open
+        forms and dialogs close); the screen shown stays the one shown."""
+        set_language(language)
+        self.translate_textual()
+        shown = self.current_mode if self.current_mode in SECTIONS else "home"
+        self.add_mode(LANGUAGE_MODE, Screen)
+        await self.switch_mode(LANGUAGE_MODE)
+        for name in SECTIONS:
+            await self.remove_mode(name)
+            self.add_mode(name, _mode(name))
+        await self.switch_mode(shown)
+        await self.remove_mode(LANGUAGE_MODE)
+        if announce:
+            self.notify(_("Interface language: {language}").format(language=LANGUAGE_NAMES.get(language, language)))
+
+    # --- Textual's own words, in the interface language -------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FieldlogCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(FieldlogCommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit: say which key does."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(_("Press [b]{key}[/b] to quit the app").format(key=key), title=_("Do you want to quit?"))
+                return
+
+    @on(events.DeliveryComplete)
+    def screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()  # Textual's own notice, in English, is not sent
+            if event.path is None:
+                self.notify(_("Saved screenshot"), title=_("Screenshot"))
+            else:
+                self.notify(_("Saved screenshot to {path}").format(path=event.path), title=_("Screenshot"),
+                            markup=False)
+
+    @on(events.DeliveryFailed)
+    def screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify(_("Failed to save screenshot"), title=_("Screenshot"), severity="error")
+
     def action_help(self) -> None:
         from screens.help import HelpScreen
 
@@ -194,6 +300,8 @@ class FieldlogApp(App):
             yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
 
 
-def make_app(*, db: Database | None = None, db_path: Path | None = None, today: date | None = None) -> FieldlogApp:
-    """The app on an open database (tests), or on a path opened after the first paint (CLI)."""
-    return FieldlogApp(db, db_path=db_path, today=today)
+def make_app(*, db: Database | None = None, db_path: Path | None = None, today: date | None = None,
+             lang_option: str | None = None) -> FieldlogApp:
+    """The app on an open database (tests), or on a path opened after the first paint (CLI).
+    `lang_option`: the --lang the app was started with, if any."""
+    return FieldlogApp(db, db_path=db_path, today=today, lang_option=lang_option)

@@ -1,10 +1,14 @@
-"""Command-palette providers, one per domain, with "Category: action" names."""
+"""Command-palette providers, one per domain, with "Category: action" names; and the palette
+itself, speaking the interface language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from fieldlog.i18n import N_, _
 
@@ -100,6 +104,16 @@ class ReportCommands(SectionProvider):
     )
 
 
+class SettingsCommands(SectionProvider):
+    SETTINGS = (
+        (N_("Settings: interface language"), N_("Français or English (Ctrl+O)")),
+    )
+
+    def _commands(self):
+        for title, help_text in self.SETTINGS:
+            yield _(title), _(help_text), self.app.action_settings
+
+
 class DuplicateCommands(SectionProvider):
     """The duplicates screen is pushed over the current section, not a section of its own."""
 
@@ -128,5 +142,29 @@ class DuplicateCommands(SectionProvider):
 
 PROVIDERS = (
     WorkshopCommands, ParticipantCommands, AgencyCommands, OutcomeCommands, GoCommands, SyncCommands,
-    ReportCommands, DuplicateCommands,
+    ReportCommands, DuplicateCommands, SettingsCommands,
 )
+
+
+class FieldlogCommandPalette(CommandPalette):
+    """Textual's palette with its own words ("Search for commands…", "No matches found")
+    in the interface language."""
+
+    def __init__(self, providers=None, *, placeholder: str | None = None, id: str | None = None) -> None:
+        super().__init__(providers, placeholder=placeholder or _("Search for commands…"), id=id)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual 8.2.8's own method, with its one sentence translated (textual is pinned).
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(_("No matches found"), style="not bold")), disabled=True,
+                           id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

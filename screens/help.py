@@ -25,6 +25,7 @@ KEYS = [
         ("F9", N_("Reports: sign-in sheets, attendance summaries, programme figures")),
         ("Ctrl+R", N_("Read the screen again (another fieldlog may have imported)")),
         ("Ctrl+P", N_("Commands (“Workshop: New”, “Participant: Find”…)")),
+        ("Ctrl+O", N_("Settings: interface language (Français, English)")),
         ("Ctrl+Q", N_("Quit")),
     ]),
     (N_("Lists"), [

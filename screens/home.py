@@ -51,7 +51,7 @@ class HomeScreen(FieldlogScreen):
             table.add_columns(_("Dates"), _("Title"), _("Place"), _("Status"), _("Enrolled"))
             yield table
             yield Static(
-                _("F3 Workshops  F4 Participants  F5 Agencies  F6 Outcomes")
+                _("F3 Workshops  F4 Participants  F5 Agencies  F6 Outcomes") + "  " + _("Ctrl+O Settings")
                 + "\n" + _("F7 Trash  F8 Sync  F9 Reports: sign-in sheets, attendance, figures"),
                 id="menu",
             )

@@ -1,4 +1,5 @@
-"""First start: which office this is, and who is at the keyboard."""
+"""First start: which office this is, and who is at the keyboard. An office in a French-speaking
+country starts in French (unless a language was chosen: --lang, or in the settings)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from fieldlog.i18n import _
 from fieldlog.services.offices import initialise_office
+from fieldlog.settings import adopt_office_language
 from fieldlog.vocabulary import country_options
 from screens.form_screen import FormScreen, choice, text_input
 from widgets.form_field import FormField
@@ -13,6 +15,8 @@ from widgets.form_field import FormField
 
 class SetupScreen(FormScreen):
     FORM_TITLE = ""
+    # The language saved for the new office (its country's), read by the app once this closes.
+    adopted_language: str | None = None
 
     def title_text(self) -> str:
         return _("Welcome to fieldlog. Which office is this?")
@@ -24,10 +28,12 @@ class SetupScreen(FormScreen):
         yield FormField("author", _("Your name"), text_input())
 
     def write_record(self, values: dict[str, Any]) -> str:
-        return initialise_office(
+        office = initialise_office(
             self.app.db, code=values["code"] or "", name=values["name"] or "",
             country=values["country"] or "", author=values["author"] or "",
-        ).id
+        )
+        self.adopted_language = adopt_office_language(office.country, chosen=self.app.lang_option)
+        return office.id
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -24,7 +24,9 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def test_init_then_stats(tmp_path, capsys):
     db = str(tmp_path / "bko.db")
-    assert main(["init", "--office", "BKO", "--name", "Bureau de Bamako", "--country", "ML", "--db", db]) == 0
+    # --lang en: an office in Mali would otherwise save French for the next commands (test_i18n_french)
+    assert main(["init", "--lang", "en", "--office", "BKO", "--name", "Bureau de Bamako", "--country", "ML",
+                 "--db", db]) == 0
     assert "BKO" in capsys.readouterr().out
     assert main(["init", "--office", "BKO", "--name", "Bureau de Bamako", "--country", "ML", "--db", db]) == 0
     capsys.readouterr()
@@ -82,7 +84,8 @@ def test_bad_database_gives_one_line_and_leaves_file_untouched(tmp_path, case):
     elif case == "not-a-database":
         path.write_text("Nom;Prénom\nTraoré;Moussa\n", encoding="utf-8")
     else:
-        assert run("init", "--office", "BKO", "--name", "B", "--country", "ML", "--db", str(path)).returncode == 0
+        assert run("init", "--lang", "en", "--office", "BKO", "--name", "B", "--country", "ML",
+                   "--db", str(path)).returncode == 0
         conn = sqlite3.connect(path)
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
         conn.commit()

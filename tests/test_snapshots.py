@@ -43,6 +43,7 @@ SCREENS = {
     "agency_invalid": ("f5", "n", "ctrl+s"),
     "trash": ("f5", "d", "y", "f7"),
     "help": ("f1",),
+    "settings": ("ctrl+o",),
     "confirm_delete": ("f5", "d"),
     "workshops": ("f3",),
     "workshop_new": ("f3", "n"),
@@ -76,6 +77,10 @@ def test_first_start_asks_for_the_office(db, blank_db, make_test_app, snap_compa
 
 def test_duplicates_screen(demo_db, make_test_app, snap_compare):
     """Probable pairs side by side: the same name in another word order, a misspelt name."""
+    assert duplicates_snapshot(demo_db, make_test_app, snap_compare)
+
+
+def duplicates_snapshot(demo_db, make_test_app, snap_compare) -> bool:
     from fieldlog.services.agencies import agency_choices
     from fieldlog.services.participants import create_participant
 
@@ -91,7 +96,7 @@ def test_duplicates_screen(demo_db, make_test_app, snap_compare):
         pilot.app.push_screen(DuplicatesScreen())
         await settle(pilot)
 
-    assert snap_compare(make_test_app(demo_db), terminal_size=(80, 24), run_before=run_before)
+    return snap_compare(make_test_app(demo_db), terminal_size=(80, 24), run_before=run_before)
 
 
 # --- sync: the demonstration office (BKO) after exchanges with a second office (NIA) --------
@@ -169,6 +174,10 @@ def test_sync_screen(name, sync_demo, make_test_app, snap_compare):
 
 def test_reports_screen(demo_db, make_test_app, snap_compare):
     """Reports (F9): the sign-in sheet of the next workshop, previewed as it will print."""
+    assert reports_snapshot(demo_db, make_test_app, snap_compare)
+
+
+def reports_snapshot(demo_db, make_test_app, snap_compare) -> bool:
     from fieldlog.settings import Settings
 
     Settings(report_folder="~/Documents").save()  # the same folder on every machine
@@ -182,4 +191,36 @@ def test_reports_screen(demo_db, make_test_app, snap_compare):
                 break
         await settle(pilot)
 
-    assert snap_compare(make_test_app(demo_db), terminal_size=(80, 24), run_before=run_before)
+    return snap_compare(make_test_app(demo_db), terminal_size=(80, 24), run_before=run_before)
+
+
+# --- every screen again, in French (issue 5): no English word may be left ------------------
+
+
+@pytest.fixture
+def french():
+    from fieldlog.i18n import set_language
+
+    set_language("fr")
+
+
+@pytest.mark.parametrize("name", sorted(SCREENS))
+def test_screen_in_french(name, french, demo_db, make_test_app, snap_compare):
+    assert snap_compare(make_test_app(demo_db), terminal_size=(80, 24), run_before=keys(*SCREENS[name]))
+
+
+@pytest.mark.parametrize("name", sorted(SYNC_SCREENS))
+def test_sync_screen_in_french(name, french, sync_demo, make_test_app, snap_compare):
+    assert snap_compare(make_test_app(sync_demo), terminal_size=(80, 24), run_before=keys(*SYNC_SCREENS[name]))
+
+
+def test_first_start_in_french(french, blank_db, make_test_app, snap_compare):
+    assert snap_compare(make_test_app(blank_db), terminal_size=(80, 24), run_before=keys())
+
+
+def test_duplicates_screen_in_french(french, demo_db, make_test_app, snap_compare):
+    assert duplicates_snapshot(demo_db, make_test_app, snap_compare)
+
+
+def test_reports_screen_in_french(french, demo_db, make_test_app, snap_compare):
+    assert reports_snapshot(demo_db, make_test_app, snap_compare)
