@@ -11,6 +11,10 @@ from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal
 
 
+# Translators: the key that answers "yes" in a confirmation (o, for oui).
+YES_KEY = N_("y")
+
+
 class ConfirmScreen(FieldlogModal[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", N_("Yes")),
@@ -27,7 +31,7 @@ class ConfirmScreen(FieldlogModal[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-question", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes_label} (y)", id="yes", variant="warning")
+                yield Button(f"{self.yes_label} ({_(YES_KEY)})", id="yes", variant="warning")
                 yield Button(f"{self.no_label} (n)", id="no", variant="primary")
 
     def on_mount(self) -> None:
@@ -35,6 +39,12 @@ class ConfirmScreen(FieldlogModal[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+    def on_key(self, event) -> None:
+        # "y" always answers yes; the language's own key too (o for oui).
+        if event.key == _(YES_KEY) != "y":
+            event.stop()
+            self.dismiss(True)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

@@ -294,3 +294,27 @@ async def test_help_names_the_settings_key(db, make_test_app):
     from screens.help import help_text
 
     assert "| Ctrl+O | Settings: interface language (Français, English) |" in help_text()
+
+
+async def test_a_french_speaker_answers_oui_with_o(demo_db, make_test_app):
+    """The question says "Oui (o)", and o answers it; y still does."""
+    from textual.widgets import Button
+
+    from fieldlog.services.agencies import list_agencies
+    from screens.confirm import ConfirmScreen
+
+    set_language("fr")
+    before = list_agencies(demo_db).total
+    app = make_test_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(app.screen.query_one("#yes", Button).label) == "Oui (o)"
+        await pilot.press("o")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+    assert list_agencies(demo_db).total == before - 1
