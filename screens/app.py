@@ -52,6 +52,11 @@ def _mode(name: str):
     return build
 
 
+# Textual names some keys in English in footers and the keys panel; these are said the
+# person's way (espace, échap, suppr).
+KEY_NAMES = {"space": N_("space"), "esc": N_("esc"), "del": N_("del"), "pgup": N_("pgup"), "pgdn": N_("pgdn")}
+
+
 class FieldlogApp(App):
     CSS_PATH = ["app.tcss", "workshops.tcss", "records.tcss", "sync.tcss", "reports.tcss", "settings.tcss"]
     TITLE = "fieldlog"
@@ -294,6 +299,10 @@ class FieldlogApp(App):
                           yes=_("Quit"), no=_("Stay")),
             answered,
         )
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        return _(KEY_NAMES[shown]) if shown in KEY_NAMES else shown
 
     def get_system_commands(self, screen: Screen):
         for command in super().get_system_commands(screen):
