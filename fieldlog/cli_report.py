@@ -65,12 +65,10 @@ def _date(value: str | None, option: str) -> date | None:
 
 def _write(args, build) -> int:
     """Checks the output first, so nothing is computed for a file that cannot be written."""
-    from fieldlog.reports.output import format_from_path, write_report
+    from fieldlog.reports.output import checked_output, format_from_path, write_report
 
     fmt = format_from_path(args.out if args.out.suffix else None, args.fmt)
-    if not args.out.is_dir() and not args.out.expanduser().parent.is_dir():
-        raise FieldlogError(_("Cannot write {path}: the folder {folder} does not exist.").format(
-            path=args.out, folder=args.out.parent))
+    checked_output(args.out)
     db = open_from_args(args)
     try:
         path = write_report(build(db), fmt=fmt, out=args.out)

@@ -27,15 +27,19 @@ def render(document: Document, fmt: str, binary: IO[bytes]) -> None:
     write(document, binary)
 
 
-def target_path(document: Document, fmt: str, out: Path) -> Path:
-    """`out` may be a folder: the file is then named after the report."""
+def checked_output(out: Path) -> Path:
+    """`out` expanded, once it is a folder or a file in a folder that exists."""
     out = Path(out).expanduser()
-    if out.is_dir():
-        return out / f"{document.file_stem}.{fmt}"
-    if not out.parent.is_dir():
+    if not out.is_dir() and not out.parent.is_dir():
         raise FieldlogError(_("Cannot write {path}: the folder {folder} does not exist.").format(
             path=out, folder=out.parent))
     return out
+
+
+def target_path(document: Document, fmt: str, out: Path) -> Path:
+    """`out` may be a folder: the file is then named after the report."""
+    out = checked_output(out)
+    return out / f"{document.file_stem}.{fmt}" if out.is_dir() else out
 
 
 def format_from_path(out: Path | None, fmt: str | None) -> str:
