@@ -7,7 +7,7 @@ then look at the SVGs in tests/__snapshots__/ before committing them.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 
 
@@ -17,6 +17,16 @@ async def settle(pilot) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
     await pilot.pause()
+    # A DataTable sizes its columns when its message queue is idle; on a loaded machine the
+    # picture could otherwise be taken before, with every column as narrow as its heading.
+    # Three quiet looks in a row: a worker's answer may still be queued after the first.
+    quiet = 0
+    for _ in range(100):
+        pending = any(t._require_update_dimensions or t._updated_cells for t in app.screen.query(DataTable))
+        quiet = 0 if pending else quiet + 1
+        if quiet == 3:
+            break
+        await pilot.pause(0.05)
     for field in app.screen.query(Input):
         field.cursor_blink = False
 
