@@ -22,7 +22,10 @@ async def settle(pilot) -> None:
     # Three quiet looks in a row: a worker's answer may still be queued after the first.
     quiet = 0
     for _ in range(100):
-        pending = any(t._require_update_dimensions or t._updated_cells for t in app.screen.query(DataTable))
+        pending = any(
+            t._require_update_dimensions or t._updated_cells
+            for screen in app.screen_stack for t in screen.query(DataTable)  # a dialog's background too
+        )
         quiet = 0 if pending else quiet + 1
         if quiet == 3:
             break
