@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--name", required=True, metavar=_("NAME"), help=_("office name, such as \"Bureau de Bamako\""))
     init.add_argument("--country", required=True, metavar=_("COUNTRY"), help=_("ISO 3166 country code, such as ML"))
     init.add_argument("--user", default="", metavar=_("USER"), help=_("your name, recorded on every change you make"))
+    init.add_argument("--coordinator", action="store_true",
+                      help=_("this office merges other offices' bundles and sends them back"))
+    init.add_argument("--passphrase", action="store_true",
+                      help=_("protect the office's private keys with a passphrase (asked twice)"))
 
     demo = commands.add_parser("demo", help=_("create a demonstration database (unless it exists) and open it"))
     _common(demo, top=False)
@@ -75,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_duplicates.register(commands, _common)
     from fieldlog import cli_report
     cli_report.register(commands, _common)
+    from fieldlog import cli_keys
+    cli_keys.register(commands, _common)
     return parser
 
 
@@ -90,15 +96,31 @@ def cmd_init(args) -> int:
     db = _open(resolve_db_path(args.db))
     new = local_office(db) is None
     office = initialise_office(db, code=args.office, name=args.name, country=args.country, author=args.user)
+    own = _make_keys(db, args)
     # A new office in a French-speaking country speaks French, unless a language was chosen.
     adopted = adopt_office_language(office.country, chosen=args.lang) if new else None
     if adopted:
         set_language(adopted)
     print(_("Office {code} ({name}) is set up in {path}.").format(code=office.code, name=office.name, path=db.path))
+    print(_("Its keys: fingerprint {fingerprint}. Other offices need its public key: fieldlog keys export --out "
+            "FOLDER").format(fingerprint=own.fingerprint))
     if adopted:
         print(_("The interface will be in French, a language of the office's country. "
                 "To change it: Settings (Ctrl+O) in the interface."))
     return 0
+
+
+def _make_keys(db, args):
+    """The office's key pairs, made at init; the passphrase is asked only for new keys."""
+    from fieldlog.cli_keys import new_passphrase
+    from fieldlog.keys.files import read_secret_file
+    from fieldlog.keys.trust import ensure_own_keys, own_keys_folder, set_own_role
+
+    role = "coordinator" if args.coordinator else None
+    if read_secret_file(own_keys_folder(db)) is None:
+        passphrase = new_passphrase() if args.passphrase else None
+        return ensure_own_keys(db, passphrase=passphrase, role=role)
+    return set_own_role(db, role) if role else ensure_own_keys(db)
 
 
 def cmd_demo(args) -> int:
@@ -179,6 +201,27 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("fieldlog: interrupted; nothing was half-written."), file=sys.stderr)
         return 130
+    except Exception as error:  # the machine (a full disk, a locked database) or a bug
+        print(bug_report(error), file=sys.stderr)
+        return 1
+
+
+def bug_report(error: BaseException) -> str:
+    """An unexpected error in one line, or in a few if it is a bug. SQLite's and the system's
+    own messages ("database is locked", "No space left on device") say no more than a path; any
+    other message may quote the data being handled (a name, a phone number) and is left out:
+    the kind of error and where it happened are enough to find the bug."""
+    import sqlite3
+    import traceback
+
+    cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps SQLite's errors
+    if isinstance(cause, (OSError, sqlite3.OperationalError)):
+        return _("fieldlog: {message}").format(message=cause)
+    frames = traceback.extract_tb(error.__traceback__)
+    lines = [_("fieldlog: unexpected error ({kind}). This is a bug: please report it with the lines below, "
+               "which name no one.").format(kind=type(error).__name__)]
+    lines += [f"  {frame.filename}:{frame.lineno} {frame.name}" for frame in frames]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from fieldlog.cli_common import open_from_args
+from fieldlog.cli_keys import unlock
 from fieldlog.i18n import _, ngettext
 
 
@@ -55,8 +56,9 @@ def cmd_export(args) -> int:
     from fieldlog.sync.export import export_bundle
 
     db = open_from_args(args)
+    secret = unlock(db)
     with _progress_bar(_("Exporting")) as progress:
-        summary = export_bundle(db, out=Path(args.out), to=args.to, full=args.full, progress=progress)
+        summary = export_bundle(db, out=Path(args.out), to=args.to, full=args.full, progress=progress, secret=secret)
     count = ngettext("{n} change", "{n} changes", summary.entries).format(n=summary.entries)
     if summary.full:
         print(_("Full bundle written to {path}: {count}.").format(path=summary.path, count=count))
@@ -72,8 +74,9 @@ def cmd_import(args) -> int:
     from fieldlog.sync.importer import as_json, import_bundles, summary_lines
 
     db = open_from_args(args)
+    secret = unlock(db)
     with _progress_bar(_("Importing")) as progress:
-        summaries = import_bundles(db, args.files, progress=progress)
+        summaries = import_bundles(db, args.files, progress=progress, secret=secret)
     for summary in summaries:
         if args.json:
             print(json.dumps(as_json(summary)))
@@ -84,13 +87,23 @@ def cmd_import(args) -> int:
 
 
 def cmd_inspect(args) -> int:
-    from fieldlog.sync.inspect import describe_bundle
-
+    from fieldlog.keys.keyring import load_keyring
     from fieldlog.sync.importer import check_bundle
+    from fieldlog.sync.inspect import describe_bundle, describe_envelope
+    from fieldlog.sync.sealed import NotForThisOffice, read_envelope
 
-    bundle = check_bundle(args.file)
+    db = open_from_args(args)
+    path = Path(args.file).expanduser()
+    envelope = read_envelope(path) if path.is_file() else None
+    keyring = load_keyring(db, secret=unlock(db))
+    try:
+        bundle = check_bundle(path, keyring)
+    except NotForThisOffice:
+        assert envelope is not None
+        print("\n".join(describe_envelope(envelope, keyring)))
+        raise
     if args.json:
         print(json.dumps(bundle.manifest, indent=2, ensure_ascii=False, sort_keys=True))
     else:
-        print("\n".join(describe_bundle(bundle.manifest)))
+        print("\n".join(describe_bundle(bundle.manifest, signer=bundle.signer)))
     return 0

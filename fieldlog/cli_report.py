@@ -48,6 +48,8 @@ def register(commands, common) -> None:
     summary.add_argument("--pillar", default="", choices=("", "I", "II", "III", "IV"), metavar=_("PILLAR"),
                          help=_("UN Global Counter-Terrorism Strategy pillar: I, II, III or IV"))
     summary.add_argument("--office", default="", metavar=_("OFFICE"), help=_("workshops recorded by this office (code)"))
+    summary.add_argument("--anonymous", action="store_true",
+                         help=_("every figure but no names and no descriptions: outcomes counted by kind, for donors"))
     summary.set_defaults(handler=cmd_summary)
 
 
@@ -103,4 +105,4 @@ def cmd_summary(args) -> int:
         country=args.country.upper(), programme=args.programme, funder=args.funder, theme=args.theme,
         pillar=args.pillar, office=args.office,
     ).checked()
-    return _write(args, lambda db: build_programme_summary(db, filters))
+    return _write(args, lambda db: build_programme_summary(db, filters, anonymous=args.anonymous))

@@ -26,6 +26,8 @@ def make_engine(path: Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": busy_timeout_s, "check_same_thread": False},
+        # An error's message would otherwise quote the statement's values: officers' names.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -251,3 +251,22 @@ SYNCED_TABLES: dict[str, type[SyncColumns]] = {
 
 # Columns a person never writes directly: derived locally, not carried in the change log.
 LOCAL_COLUMNS = frozenset({"sort_key"})
+
+
+class OfficeKey(SQLModel, table=True):
+    """An office's public keys as this database knows them, and whether they are trusted here.
+    Local: trust is decided by a person at this office, or learned from a trusted coordinator."""
+
+    __tablename__ = "office_key"
+    key_id: str = Field(primary_key=True, max_length=64)  # SHA-256 of the office id and both keys
+    office_id: str = Field(max_length=36, index=True)
+    code: str = Field(max_length=20)
+    name: str = Field(default="", max_length=200)
+    country: str = Field(default="", max_length=2)
+    role: str = Field(default="office", max_length=12)  # office | coordinator
+    signing_key: str = Field(max_length=100)  # Ed25519, base64
+    encryption_key: str = Field(max_length=100)  # age X25519 recipient
+    status: str = Field(default="pending", max_length=10)  # own | retired | pending | trusted | revoked
+    learned_from: str = Field(default="", max_length=20)  # the coordinator's code, or "" if decided here
+    decided_at: str = Field(default="", max_length=40)
+    decided_by: str = Field(default="", max_length=200)

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -19,10 +23,13 @@ if TYPE_CHECKING:
     from fieldlog.database import Database
 
 # Every Alembic revision in order; a test checks this against migrations/versions.
-REVISIONS = ("0001_initial", "0002_no_deleted_index", "0003_sync")
+REVISIONS = ("0001_initial", "0002_no_deleted_index", "0003_sync", "0004_office_keys")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The files SQLite keeps beside a database while it is open, or after a crash.
+COMPANIONS = ("-wal", "-shm", "-journal")
+_umask_lock = threading.Lock()
 
 
 def _check_folder(path: Path) -> None:
@@ -62,14 +69,15 @@ def backup_database(path: Path, revision: str | None) -> Path:
     """Copy the whole database with SQLite's online backup API, before a migration."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{revision or 'empty'}-{stamp}{path.suffix or '.db'}")
-    _create_private(target)
-    source = sqlite3.connect(path)
-    dest = sqlite3.connect(target)
-    try:
-        source.backup(dest)
-    finally:
-        dest.close()
-        source.close()
+    with private_files():
+        _create_private(target)
+        source = sqlite3.connect(path)
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+            source.close()
     return target
 
 
@@ -78,6 +86,33 @@ def _create_private(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Files created meanwhile are the owner's only (umask 077), whatever the person's umask.
+    The umask is the process's: one change at a time, and it only ever takes permissions away."""
+    with _umask_lock:
+        previous = os.umask(0o077)
+        try:
+            yield
+        finally:
+            os.umask(previous)
+
+
+def make_private(path: Path) -> None:
+    """The database, its companions and its backups as an older fieldlog may have left them
+    (readable by all, 0644): made the owner's only. Silently, and never fatal: a USB stick's
+    file system may not keep permissions at all."""
+    files = [path, *(Path(f"{path}{suffix}") for suffix in COMPANIONS)]
+    files += path.parent.glob(f"{path.stem}.backup-*")
+    for file in files:
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(file, mode & 0o600)
+        except OSError:
+            pass
 
 
 def upgrade(database: Database, revision: str | None) -> None:
@@ -112,10 +147,19 @@ def open_database(path: Path | str, *, busy_timeout_s: float | None = None) -> D
     from fieldlog.database import BUSY_TIMEOUT_S, Database, make_engine
 
     path, revision = check_database_file(path)
-    if not path.exists():
-        _create_private(path)
+    make_private(path)  # after the check: a file that is not fieldlog's is left as it is
     engine = make_engine(path, busy_timeout_s=BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s)
     database = Database(path=path, engine=engine)
+    with private_files():
+        if not path.exists():
+            _create_private(path)
+        # The first connection creates the -wal and -shm files (SQLite gives them the
+        # database's permissions; the umask makes sure of it).
+        try:
+            engine.connect().close()
+        except Exception:
+            database.close()
+            raise
     if revision != HEAD:
         if revision is not None:
             backup_database(path, revision)

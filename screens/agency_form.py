@@ -13,6 +13,7 @@ from widgets.form_field import FormField
 
 class AgencyFormScreen(FormScreen):
     FORM_TITLE = N_("Agency")
+    RECORD_TABLE = "agency"
 
     def title_text(self) -> str:
         return _("Edit agency") if self.record_id else _("New agency")

@@ -19,6 +19,7 @@ from screens.commands import PROVIDERS, FieldlogCommandPalette
 
 if TYPE_CHECKING:
     from fieldlog.database import ChangeWatcher, Database
+    from fieldlog.keys.material import SecretKeys
     from fieldlog.services.offices import OfficeInfo
 
 SECTIONS = {
@@ -103,6 +104,8 @@ class FieldlogApp(App):
         self.open_forms: set[Screen] = set()
         self.watcher: ChangeWatcher | None = None
         self._watch_running = False
+        # This office's private keys once unlocked with their passphrase: asked once a session.
+        self.unlocked_keys: SecretKeys | None = None
 
     def on_mount(self) -> None:
         self.translate_textual()
@@ -307,6 +310,19 @@ class FieldlogApp(App):
     def get_system_commands(self, screen: Screen):
         for command in super().get_system_commands(screen):
             yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+
+    # --- a crash ---------------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """What a crash prints on exit: the traceback without the local variables Textual's own
+        shows (show_locals=True), which would hold participants' names. Textual has no public
+        setting for it, so this private method, called inside its `except`, is replaced; it
+        prints through the public `panic`."""
+        import rich
+        from rich.traceback import Traceback
+
+        self.bell()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
 
 def make_app(*, db: Database | None = None, db_path: Path | None = None, today: date | None = None,

@@ -31,9 +31,13 @@ class FormScreen(FieldlogModal[str | None]):
     """Dismisses with the saved record's id, or None when cancelled."""
 
     FORM_TITLE: ClassVar[str] = ""
+    # The table of the record edited, for its history (F10); "" when there is none.
+    RECORD_TABLE: ClassVar[str] = ""
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), priority=True),
         Binding("escape", "cancel", N_("Cancel")),
+        # F10: not Ctrl+Y, which is Redo in a text area, nor Ctrl+H, which terminals send as Backspace.
+        Binding("f10", "history", N_("History")),
     ]
 
     class Loaded(Message):
@@ -214,6 +218,21 @@ class FormScreen(FieldlogModal[str | None]):
         if first_invalid is not None:
             first_invalid.control.focus()
             first_invalid.scroll_visible()
+
+    # --- history -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "history":
+            return bool(self.record_id and self.RECORD_TABLE)  # a new record has none yet
+        return True
+
+    def action_history(self) -> None:
+        """The record's history, over the form: what is typed here stays as it is."""
+        if not (self.record_id and self.RECORD_TABLE):
+            return
+        from screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(table=self.RECORD_TABLE, record_id=self.record_id))
 
     # --- leaving -------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ KEYS = [
         ("r", N_("Change the role of the selected person")),
         ("e", N_("Edit the workshop")),
         ("p", N_("Print its sign-in sheet or attendance summary (Reports)")),
+        ("F10", N_("History of the workshop: changes, enrolments, attendance")),
     ]),
     (N_("Reports"), [
         ("Tab / Shift+Tab", N_("Next and previous choice; the preview follows")),
@@ -63,6 +64,7 @@ KEYS = [
         ("Tab / Shift+Tab", N_("Next and previous field")),
         ("Ctrl+S", N_("Save")),
         ("Esc", N_("Cancel (asks before losing changes)")),
+        ("F10", N_("History of the record: when, from which office, by whom, what changed")),
     ]),
 ]
 

@@ -34,6 +34,7 @@ def multi_choice() -> MultiChoice:
 
 class OutcomeFormScreen(FormScreen):
     FORM_TITLE = N_("Outcome")
+    RECORD_TABLE = "outcome"
 
     def __init__(self, record_id: str | None = None) -> None:
         super().__init__(record_id)

@@ -59,6 +59,7 @@ class ParticipantFormScreen(FormScreen):
     """`initial` pre-fills a new participant, e.g. {"family_name": "Traoré"} from an enrol dialog."""
 
     FORM_TITLE = N_("Participant")
+    RECORD_TABLE = "participant"
 
     class SimilarFound(Message):
         def __init__(self, names: tuple[str, str], matches: list[ParticipantRow], *, saving: bool) -> None:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from fieldlog.dates import date_hint, format_date, parse_date
@@ -44,6 +44,7 @@ ROWS = {
     "row-period": ("summary",),
     "row-filters": ("summary",),
     "row-theme": ("summary",),
+    "row-anonymous": ("summary",),
 }
 FORMAT_LABELS = {"pdf": "PDF", "html": "HTML", "csv": "CSV", "xlsx": N_("XLSX (Excel)")}
 EVERY_DAY = ""  # the day Select's value for a sheet per day
@@ -182,6 +183,10 @@ class ReportsScreen(FieldlogScreen):
                 yield Input(placeholder=_("any"), id="theme", compact=True)
                 yield Label(_("Pillar"), classes="label2")
                 yield Select(options(PILLARS), prompt=_("All pillars"), id="pillar", compact=True)
+            with Horizontal(id="row-anonymous", classes="row"):
+                yield Label(_("Anonymous"), classes="label")
+                yield Checkbox(_("No names and no descriptions: figures only, for donors"), id="anonymous",
+                               compact=True)
             with Horizontal(classes="row"):
                 yield Label(_("Format"), classes="label")
                 yield Select([(_(FORMAT_LABELS[fmt]), fmt) for fmt in FORMATS], allow_blank=False, value="pdf",
@@ -335,6 +340,7 @@ class ReportsScreen(FieldlogScreen):
     @on(Select.Changed, "#day")
     @on(Select.Changed, "#country")
     @on(Select.Changed, "#pillar")
+    @on(Checkbox.Changed, "#anonymous")
     def choice_changed(self) -> None:
         self.schedule_preview(0)
 
@@ -392,7 +398,7 @@ class ReportsScreen(FieldlogScreen):
             filters.checked()
         except FieldlogError as error:
             return None, Problem(str(error), "last")
-        return ReportRequest("summary", filters=filters), None
+        return ReportRequest("summary", filters=filters, anonymous=self.query_one("#anonymous", Checkbox).value), None
 
     def _mark_invalid(self, problem: Problem | None) -> None:
         for name in ("walk-ins", "first", "last"):

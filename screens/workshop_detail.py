@@ -36,6 +36,8 @@ class WorkshopDetailScreen(FieldlogScreen):
         Binding("r", "change_role", N_("Role")),
         Binding("e", "edit", N_("Edit")),
         Binding("p", "print", N_("Print")),
+        # Not in the footer, already full at 80 columns: F1 lists it.
+        Binding("f10", "history", N_("History"), show=False),
         Binding("escape", "back", N_("Back"), show=False),
     ]
 
@@ -274,6 +276,11 @@ class WorkshopDetailScreen(FieldlogScreen):
                 self.notify(_("Saved."))
 
         self.app.push_screen(WorkshopFormScreen(self.workshop_id), closed)
+
+    def action_history(self) -> None:
+        from screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(table="workshop", record_id=self.workshop_id))
 
     def action_print(self) -> None:
         """The Reports screen (F9), on this workshop's sign-in sheet."""

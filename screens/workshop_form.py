@@ -14,6 +14,7 @@ from widgets.form_field import FormField
 
 class WorkshopFormScreen(FormScreen):
     FORM_TITLE = N_("Workshop")
+    RECORD_TABLE = "workshop"
     _country = ""  # the country of the workshop being edited, set while reading it
 
     def title_text(self) -> str:

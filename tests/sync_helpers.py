@@ -8,21 +8,44 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from fieldlog.keys.trust import export_card, import_card, set_own_role, trust_key
 from fieldlog.models import LOCAL_COLUMNS, SYNCED_TABLES
 from fieldlog.schema import open_database
-from fieldlog.services.offices import initialise_office
+from fieldlog.services.offices import initialise_office, local_office
 from fieldlog.sync.export import export_bundle
 from fieldlog.sync.importer import import_bundles
 
 _names = itertools.count()
+_offices_in: dict[Path, list] = {}
+
+
+def trust_each_other(*dbs) -> None:
+    """As if each pair had compared fingerprints by phone: every office trusts every other,
+    in the role each one declares."""
+    for first in dbs:
+        card = export_card(first, first.path.parent / f"{local_office(first).code}.fieldlog-key")
+        for second in dbs:
+            if second is not first:
+                import_card(second, card)
+                trust_key(second, local_office(first).code)
 
 
 class Office:
-    def __init__(self, folder: Path, code: str, country: str = "ML"):
+    """An office in a test; by default a coordinator (it may relay others' changes and every
+    bundle is encrypted to it too) that trusts every office made before it in the same folder."""
+
+    def __init__(self, folder: Path, code: str, country: str = "ML", *, coordinator: bool = True,
+                 trusting: bool = True):
         self.code = code
         self.folder = folder
         self.db = open_database(folder / f"{code}.db")
         initialise_office(self.db, code=code, name=f"Office {code}", country=country, author=f"user {code}")
+        set_own_role(self.db, "coordinator" if coordinator else "office")
+        others = _offices_in.setdefault(Path(folder), [])
+        if trusting:
+            for other in others:
+                trust_each_other(self.db, other.db)
+        others.append(self)
 
     def send(self, to: Office | None = None, *, full: bool = False) -> Path:
         out = self.folder / f"{self.code}-{next(_names)}.fieldlog"
@@ -34,6 +57,9 @@ class Office:
 
     def close(self) -> None:
         self.db.close()
+        known = _offices_in.get(Path(self.folder), [])
+        if self in known:
+            known.remove(self)
 
 
 def exchange(first: Office, second: Office) -> None:
@@ -71,23 +97,19 @@ def row(db, table: str, record_id: str) -> dict | None:
     return dict(found) if found else None
 
 
-def strip_entries(source: Path, target: Path, *, drop) -> Path:
-    """A re-written bundle without the entries `drop` selects (as if they never travelled)."""
+def strip_entries(source: Path, target: Path, *, drop, signer, to) -> Path:
+    """A re-written bundle without the entries `drop` selects (as if they never travelled),
+    signed by the office `signer` and encrypted to the offices `to`."""
     import json
 
-    from fieldlog.sync.bundle_file import BundleWriter, iter_lines, read_manifest
-
-    manifest, offset = read_manifest(source)
-    writer = BundleWriter(target)
+    manifest, lines = read_bundle(source, signer.db)
+    kept = [line for line in lines if not drop(json.loads(line))]
     counts: dict[str, int] = {}
-    for line in iter_lines(source, manifest, offset):
-        entry = json.loads(line)
-        if not drop(entry):
-            writer.add(entry)
-            counts[entry["table"]] = counts.get(entry["table"], 0) + 1
-    keep = {k: v for k, v in manifest.items() if k not in ("payload", "entries", "format")}
-    writer.finish({**keep, "counts": counts})
-    return target
+    for line in kept:
+        table = json.loads(line)["table"]
+        counts[table] = counts.get(table, 0) + 1
+    return pack_bundle(target, {**manifest, "entries": len(kept), "counts": counts}, kept,
+                       signer=signer.db, to=[office.db for office in to])
 
 
 def database_dump(db) -> str:
@@ -108,15 +130,18 @@ def change_log_count(db) -> int:
         return session.execute(text("SELECT count(*) FROM change_log")).scalar_one()
 
 
-def read_bundle(path: Path) -> tuple[dict, list[bytes]]:
-    """A bundle's manifest and its payload lines, read without the engine's checks."""
+def read_bundle(path: Path, reader) -> tuple[dict, list[bytes]]:
+    """A bundle's manifest and its payload lines, opened with the keys of the office `reader`
+    (a Database), without the engine's other checks."""
     import json
     import struct
     import zlib
 
+    from fieldlog.keys.keyring import load_keyring
     from fieldlog.sync.bundle_file import MAGIC
+    from fieldlog.sync.sealed import open_sealed
 
-    raw = Path(path).read_bytes()
+    raw = open_sealed(Path(path), load_keyring(reader)).data
     _version, length = struct.unpack(">HI", raw[len(MAGIC):len(MAGIC) + 6])
     start = len(MAGIC) + 6
     manifest = json.loads(raw[start:start + length])
@@ -126,14 +151,20 @@ def read_bundle(path: Path) -> tuple[dict, list[bytes]]:
 
 
 def pack_bundle(path: Path, manifest: dict, lines: list[bytes] | None = None, *, payload: bytes | None = None,
-                expanded: int | None = None, version: int = 1, stated: dict | None = None) -> Path:
+                expanded: int | None = None, version: int = 2, stated: dict | None = None,
+                signer=None, to=()) -> Path:
     """Write a bundle by hand: `lines` compressed (or a ready `payload`), with a manifest whose
-    SHA-256 and sizes are right for that payload, except for what `stated` overrides."""
+    SHA-256 and sizes are right for that payload, except for what `stated` overrides; signed
+    by the office `signer` (a Database) and encrypted to it and to `to`. `version=1` writes
+    the old unsigned format; another version is written in the sealed file's header."""
     import json
     import struct
     import zlib
 
+    from fieldlog.keys.keyring import load_keyring
+    from fieldlog.keys.trust import own_key
     from fieldlog.sync.bundle_file import MAGIC
+    from fieldlog.sync.sealed import seal
 
     if payload is None:
         raw = b"".join(line + b"\n" for line in lines or [])
@@ -142,5 +173,12 @@ def pack_bundle(path: Path, manifest: dict, lines: list[bytes] | None = None, *,
     info = {"compression": "zlib", "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload),
             "uncompressed_bytes": expanded}
     encoded = json.dumps({**manifest, "payload": {**info, **(stated or {})}}, ensure_ascii=False, sort_keys=True).encode()
-    Path(path).write_bytes(MAGIC + struct.pack(">HI", version, len(encoded)) + encoded + payload)
+    plain = MAGIC + struct.pack(">HI", 1, len(encoded)) + encoded + payload
+    if version == 1:
+        Path(path).write_bytes(plain)
+        return Path(path)
+    keyring = load_keyring(signer)
+    sealed = bytearray(seal(plain, keyring, [keyring.own.public, *(own_key(db).public for db in to)]))
+    sealed[len(MAGIC):len(MAGIC) + 2] = struct.pack(">H", version)
+    Path(path).write_bytes(bytes(sealed))
     return Path(path)

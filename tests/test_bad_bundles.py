@@ -43,10 +43,14 @@ class Scene:
         current = get_participant(self.bko.db, self.person).model_dump(exclude={"id", "deleted"})
         update_participant(self.bko.db, self.person, **{**current, "phone": "76 00 00 01"})
         self.good = self.bko.send(self.nia)  # what NIA has not yet received
-        self.manifest, self.lines = read_bundle(self.good)
+        self.manifest, self.lines = read_bundle(self.good, self.nia.db)
 
     def path(self, name: str) -> Path:
         return self.folder / name
+
+    def pack(self, path: Path, *args, **how) -> Path:
+        """A hand-made bundle, signed by BKO (trusted by NIA) and encrypted to NIA."""
+        return pack_bundle(path, *args, signer=self.bko.db, to=[self.nia.db], **how)
 
     def lines_with(self, change) -> list[bytes]:
         """The good bundle's lines with `change(entry)` applied to each decoded entry."""
@@ -103,7 +107,7 @@ def test_the_undamaged_bundle_is_imported(scene, capsys):
 
 def test_a_repacked_undamaged_bundle_is_imported(scene, capsys):
     """The hand-packing used below makes bundles the engine accepts when nothing is wrong."""
-    repacked = pack_bundle(scene.path("repacked.fieldlog"), scene.manifest, scene.lines)
+    repacked = scene.pack(scene.path("repacked.fieldlog"), scene.manifest, scene.lines)
     assert main(["bundle", "import", "--db", str(scene.nia.db.path), str(repacked)]) == 0
     assert row(scene.nia.db, "participant", scene.newcomer)["family_name"] == "Maïga"
 
@@ -152,13 +156,13 @@ def test_truncated_in_the_payload(scene, capsys):
     payload = scene.manifest["payload"]["bytes"]
     cut = scene.path("cut-payload.fieldlog")
     cut.write_bytes(raw[: len(raw) - payload // 2])
-    assert "truncated" in refused(scene, capsys, cut)
+    assert "cannot be decrypted" in refused(scene, capsys, cut)
 
 
 def test_extra_bytes_after_the_payload(scene, capsys):
     longer = scene.path("longer.fieldlog")
     longer.write_bytes(scene.good.read_bytes() + b"\n")
-    assert "corrupted" in refused(scene, capsys, longer)
+    assert "cannot be decrypted" in refused(scene, capsys, longer)
 
 
 def test_a_flipped_byte_in_the_payload(scene, capsys):
@@ -166,16 +170,17 @@ def test_a_flipped_byte_in_the_payload(scene, capsys):
     raw[len(raw) - scene.manifest["payload"]["bytes"] // 2] ^= 0x10
     flipped = scene.path("flipped.fieldlog")
     flipped.write_bytes(bytes(raw))
-    assert "checksum does not match" in refused(scene, capsys, flipped)
+    assert "cannot be decrypted" in refused(scene, capsys, flipped)
 
 
-def test_a_flipped_byte_in_the_manifest(scene, capsys):
+def test_a_flipped_byte_in_the_readable_envelope(scene, capsys):
+    """The recipients' fingerprints are readable, but signed like the rest."""
     raw = bytearray(scene.good.read_bytes())
-    position = raw.index(b'"sha256"') + 12  # inside the stated digest
+    position = raw.index(b'"recipients"') + 20  # inside a fingerprint
     raw[position] = ord("0") if raw[position] != ord("0") else ord("1")
-    flipped = scene.path("flipped-manifest.fieldlog")
+    flipped = scene.path("flipped-envelope.fieldlog")
     flipped.write_bytes(bytes(raw))
-    assert "checksum does not match" in refused(scene, capsys, flipped)
+    assert "was altered after BKO signed it" in refused(scene, capsys, flipped)
 
 
 def test_tampered_entry_with_the_old_checksum(scene, capsys):
@@ -185,7 +190,7 @@ def test_tampered_entry_with_the_old_checksum(scene, capsys):
 
     lines = scene.lines_with(rename)
     assert lines != scene.lines
-    tampered = pack_bundle(scene.path("tampered.fieldlog"), scene.manifest, lines,
+    tampered = scene.pack(scene.path("tampered.fieldlog"), scene.manifest, lines,
                            stated={"sha256": scene.manifest["payload"]["sha256"]})
     assert "checksum does not match" in refused(scene, capsys, tampered)
 
@@ -194,20 +199,25 @@ def test_tampered_entry_with_the_old_checksum(scene, capsys):
 
 
 def test_unknown_format_version(scene, capsys):
-    newer = pack_bundle(scene.path("format2.fieldlog"), scene.manifest, scene.lines, version=2)
+    newer = scene.pack(scene.path("format3.fieldlog"), scene.manifest, scene.lines, version=3)
     line = refused(scene, capsys, newer)
-    assert "format 2" in line and "Upgrade fieldlog" in line
+    assert "format 3" in line and "Upgrade fieldlog" in line
+
+
+def test_an_unsigned_bundle_of_the_old_format(scene, capsys):
+    unsigned = scene.pack(scene.path("unsigned.fieldlog"), scene.manifest, scene.lines, version=1)
+    assert "is not signed" in refused(scene, capsys, unsigned)
 
 
 def test_newer_schema_revision(scene, capsys):
-    future = pack_bundle(scene.path("future.fieldlog"), {**scene.manifest, "schema_revision": "9999_future"},
+    future = scene.pack(scene.path("future.fieldlog"), {**scene.manifest, "schema_revision": "9999_future"},
                          scene.lines)
     line = refused(scene, capsys, future)
     assert "9999_future" in line and "upgrade fieldlog" in line
 
 
 def test_an_older_schema_revision_is_accepted(scene, capsys):
-    older = pack_bundle(scene.path("older.fieldlog"), {**scene.manifest, "schema_revision": "0001_initial"},
+    older = scene.pack(scene.path("older.fieldlog"), {**scene.manifest, "schema_revision": "0001_initial"},
                         scene.lines)
     assert main(["bundle", "import", "--db", str(scene.nia.db.path), str(older)]) == 0
     assert row(scene.nia.db, "participant", scene.newcomer) is not None
@@ -218,14 +228,14 @@ def test_oversized_field(scene, capsys):
         if entry["record_id"] == scene.newcomer:
             entry["data"]["family_name"] = "X" * 100_000
 
-    oversized = pack_bundle(scene.path("oversized.fieldlog"), scene.manifest, scene.lines_with(inflate))
+    oversized = scene.pack(scene.path("oversized.fieldlog"), scene.manifest, scene.lines_with(inflate))
     line = refused(scene, capsys, oversized)
     assert "longer than fieldlog allows" in line and "family_name" in line
 
 
 def test_entry_for_an_unknown_table(scene, capsys):
     lines = [*scene.lines, json.dumps({**json.loads(scene.lines[-1]), "table": "salary", "seq": 10_000}).encode()]
-    unknown = pack_bundle(scene.path("table.fieldlog"), {**scene.manifest, "entries": len(lines)}, lines)
+    unknown = scene.pack(scene.path("table.fieldlog"), {**scene.manifest, "entries": len(lines)}, lines)
     assert "cannot be read (table)" in refused(scene, capsys, unknown)
 
 
@@ -234,7 +244,7 @@ def test_entry_for_an_unknown_column(scene, capsys):
         if entry["record_id"] == scene.newcomer:
             entry["data"]["salary"] = "1000"
 
-    unknown = pack_bundle(scene.path("column.fieldlog"), scene.manifest, scene.lines_with(add_column))
+    unknown = scene.pack(scene.path("column.fieldlog"), scene.manifest, scene.lines_with(add_column))
     assert "participant.salary" in refused(scene, capsys, unknown)
 
 
@@ -243,24 +253,24 @@ def test_entry_of_the_wrong_type(scene, capsys):
         if entry["record_id"] == scene.newcomer:
             entry["data"]["family_name"] = 12
 
-    wrong = pack_bundle(scene.path("type.fieldlog"), scene.manifest, scene.lines_with(number))
+    wrong = scene.pack(scene.path("type.fieldlog"), scene.manifest, scene.lines_with(number))
     assert "participant.family_name" in refused(scene, capsys, wrong)
 
 
 def test_a_line_that_is_not_json(scene, capsys):
     lines = [*scene.lines[:-1], b"{not json", scene.lines[-1]]
-    broken = pack_bundle(scene.path("json.fieldlog"), {**scene.manifest, "entries": len(lines)}, lines)
+    broken = scene.pack(scene.path("json.fieldlog"), {**scene.manifest, "entries": len(lines)}, lines)
     assert "cannot be read (json)" in refused(scene, capsys, broken)
 
 
 def test_manifest_states_more_entries_than_the_payload_holds(scene, capsys):
-    more = pack_bundle(scene.path("more.fieldlog"), {**scene.manifest, "entries": len(scene.lines) + 1},
+    more = scene.pack(scene.path("more.fieldlog"), {**scene.manifest, "entries": len(scene.lines) + 1},
                        scene.lines)
     assert "does not hold what its manifest states" in refused(scene, capsys, more)
 
 
 def test_manifest_states_fewer_entries_than_the_payload_holds(scene, capsys):
-    fewer = pack_bundle(scene.path("fewer.fieldlog"), {**scene.manifest, "entries": len(scene.lines) - 1},
+    fewer = scene.pack(scene.path("fewer.fieldlog"), {**scene.manifest, "entries": len(scene.lines) - 1},
                         scene.lines)
     assert "does not hold what its manifest states" in refused(scene, capsys, fewer)
 
@@ -269,15 +279,15 @@ def test_manifest_counts_per_table_do_not_match(scene, capsys):
     counts = dict(scene.manifest["counts"])  # the same total, spread over the tables differently
     counts["participant"] -= 1
     counts["office"] = counts.get("office", 0) + 1
-    wrong = pack_bundle(scene.path("counts.fieldlog"), {**scene.manifest, "counts": counts}, scene.lines)
+    wrong = scene.pack(scene.path("counts.fieldlog"), {**scene.manifest, "counts": counts}, scene.lines)
     assert "does not hold what its manifest states" in refused(scene, capsys, wrong)
 
 
 def test_manifest_states_a_wrong_expanded_size(scene, capsys):
     expanded = sum(len(line) + 1 for line in scene.lines)
-    wrong = pack_bundle(scene.path("expanded.fieldlog"), scene.manifest, scene.lines, expanded=expanded + 10)
+    wrong = scene.pack(scene.path("expanded.fieldlog"), scene.manifest, scene.lines, expanded=expanded + 10)
     assert "corrupted" in refused(scene, capsys, wrong)
-    wrong = pack_bundle(scene.path("expanded2.fieldlog"), scene.manifest, scene.lines, expanded=expanded - 10)
+    wrong = scene.pack(scene.path("expanded2.fieldlog"), scene.manifest, scene.lines, expanded=expanded - 10)
     assert "decompression bomb" in refused(scene, capsys, wrong)
 
 
@@ -286,7 +296,7 @@ def test_manifest_states_a_wrong_expanded_size(scene, capsys):
     ("bytes", 1.5),
 ])
 def test_manifest_payload_values_of_the_wrong_type(scene, capsys, field, value):
-    wrong = pack_bundle(scene.path("types.fieldlog"), scene.manifest, scene.lines, stated={field: value})
+    wrong = scene.pack(scene.path("types.fieldlog"), scene.manifest, scene.lines, stated={field: value})
     refused(scene, capsys, wrong)
 
 
@@ -295,7 +305,7 @@ def test_manifest_payload_values_of_the_wrong_type(scene, capsys, field, value):
     ("schema_revision", ["0003_sync"]),
 ])
 def test_manifest_values_of_the_wrong_type(scene, capsys, field, value):
-    wrong = pack_bundle(scene.path("types.fieldlog"), {**scene.manifest, field: value}, scene.lines)
+    wrong = scene.pack(scene.path("types.fieldlog"), {**scene.manifest, field: value}, scene.lines)
     refused(scene, capsys, wrong)
 
 
@@ -324,7 +334,7 @@ def bomb_payload() -> bytes:
 
 
 def _bomb(scene: Scene, bomb_payload: bytes, stated: int) -> Path:
-    return pack_bundle(scene.path(f"bomb-{stated}.fieldlog"), {**scene.manifest, "entries": 1},
+    return scene.pack(scene.path(f"bomb-{stated}.fieldlog"), {**scene.manifest, "entries": 1},
                        payload=bomb_payload, expanded=stated)
 
 
@@ -354,7 +364,7 @@ def test_bomb_of_empty_lines(scene, capsys):
     compressor = zlib.compressobj(9)
     parts = [compressor.compress(b"\n" * (1 << 20)) for _ in range(64)]
     payload = b"".join(parts) + compressor.flush()
-    bomb = pack_bundle(scene.path("lines.fieldlog"), {**scene.manifest, "entries": 64 << 20}, payload=payload,
+    bomb = scene.pack(scene.path("lines.fieldlog"), {**scene.manifest, "entries": 64 << 20}, payload=payload,
                        expanded=64 << 20)
     _timed_refusal(scene, capsys, bomb)
 
@@ -380,7 +390,7 @@ def _measured(*args: str) -> tuple[int, int, float, str]:
 @pytest.mark.parametrize("stated", ["true", "false"])
 def test_bomb_uses_little_memory_and_time(scene, bomb_payload, stated):
     db = str(scene.nia.db.path)
-    control = pack_bundle(scene.path("control.fieldlog"), scene.manifest, scene.lines)
+    control = scene.pack(scene.path("control.fieldlog"), scene.manifest, scene.lines)
     code, base_peak, _seconds, _err = _measured("bundle", "inspect", "--db", db, str(control))
     assert code == 0
     bomb = _bomb(scene, bomb_payload, BOMB_BYTES if stated == "true" else MAX_RATIO * len(bomb_payload))
@@ -398,7 +408,7 @@ def _oversized(scene: Scene) -> Path:
         if entry["record_id"] == scene.newcomer:
             entry["data"]["family_name"] = "X" * 100_000
 
-    return pack_bundle(scene.path("oversized.fieldlog"), scene.manifest, scene.lines_with(inflate))
+    return scene.pack(scene.path("oversized.fieldlog"), scene.manifest, scene.lines_with(inflate))
 
 
 def _flipped(scene: Scene) -> Path:
@@ -448,7 +458,7 @@ def test_inspect_a_bad_bundle(scene, capsys, bad):
         path = scene.path("empty.fieldlog")
         path.write_bytes(b"")
     elif bad == "future":
-        path = pack_bundle(scene.path("future.fieldlog"), {**scene.manifest, "schema_revision": "9999_future"},
+        path = scene.pack(scene.path("future.fieldlog"), {**scene.manifest, "schema_revision": "9999_future"},
                            scene.lines)
     else:
         path = scene.path("truncated.fieldlog")
@@ -465,5 +475,5 @@ def test_an_entry_stamped_at_the_end_of_time(scene, capsys, hlc):
         if entry["record_id"] == scene.newcomer:
             entry["hlc"] = hlc
 
-    far = pack_bundle(scene.path("far.fieldlog"), scene.manifest, scene.lines_with(stamp))
+    far = scene.pack(scene.path("far.fieldlog"), scene.manifest, scene.lines_with(stamp))
     assert "hlc" in refused(scene, capsys, far)

@@ -11,6 +11,15 @@ from textual.widgets import DataTable, Input
 
 
 
+@pytest.fixture(autouse=True)
+def no_reload_during_the_picture(monkeypatch):
+    """The app looks for other processes' commits every 2 s and reloads the screen if it sees
+    one; a picture must not depend on whether such a look falls inside it on a slow machine."""
+    import screens.app
+
+    monkeypatch.setattr(screens.app, "WATCH_INTERVAL_S", 3600.0)
+
+
 async def settle(pilot) -> None:
     app = pilot.app
     for _ in range(3):
@@ -138,7 +147,7 @@ def sync_demo(demo_db, tmp_path, monkeypatch):
     from fieldlog.settings import Settings
     from fieldlog.sync.export import export_bundle
     from fieldlog.sync.importer import import_bundles
-    from tests.sync_helpers import Office
+    from tests.sync_helpers import Office, trust_each_other
 
     def send(source, target, name: str, **how) -> None:
         export_bundle(source, out=tmp_path / name, **how)
@@ -149,6 +158,7 @@ def sync_demo(demo_db, tmp_path, monkeypatch):
         update_participant(db, person, **{**current, "function": function})
 
     nia = Office(tmp_path, "NIA", country="NE")
+    trust_each_other(demo_db, nia.db)
     send(demo_db, nia.db, "1.fieldlog", full=True)
     send(nia.db, demo_db, "2.fieldlog", to="BKO")
     person = list_participants(demo_db).rows[0].id

@@ -109,7 +109,8 @@ def test_a_child_whose_parent_has_not_arrived_is_parked_then_applied(offices, tm
     bundle = hq.send(full=True)
     from tests.sync_helpers import strip_entries
 
-    partial = strip_entries(bundle, tmp_path / "partial.fieldlog", drop=lambda e: e["table"] == "agency")
+    partial = strip_entries(bundle, tmp_path / "partial.fieldlog", drop=lambda e: e["table"] == "agency",
+                             signer=hq, to=[nia])
     summary, = nia.receive(partial)
     assert summary.parked == 1 and row(nia.db, "participant", person) is None
     summary, = nia.receive(bko.send(full=True))

@@ -21,7 +21,7 @@ from fieldlog.services.participants import create_participant
 from fieldlog.services.offices import initialise_office
 from fieldlog.sync.export import export_bundle
 from fieldlog.sync.importer import import_bundles
-from tests.sync_helpers import change_log_count, content_hash, database_dump
+from tests.sync_helpers import change_log_count, content_hash, database_dump, trust_each_other
 
 SCALE = 3000  # participants in the source database: ~18,000 changes, a few seconds to import
 
@@ -87,15 +87,16 @@ def setup(tmp_path_factory) -> Setup:
     )
     assert made.returncode == 0, made.stderr
     source_db = open_database(source)
+    # The destination holds records of its own, so that "as before" is not just "empty".
+    template = folder / "template.db"
+    db = open_database(template)
+    initialise_office(db, code="NIA", name="Bureau de Niamey", country="NE", author="Hadiza")
+    trust_each_other(source_db, db)
     bundle = folder / "full.fieldlog"
     summary = export_bundle(source_db, out=bundle, full=True)
     source_db.close()
     assert summary.entries > 10_000
 
-    # The destination holds records of its own, so that "as before" is not just "empty".
-    template = folder / "template.db"
-    db = open_database(template)
-    initialise_office(db, code="NIA", name="Bureau de Niamey", country="NE", author="Hadiza")
     agency = create_agency(db, name="Police nationale", acronym="PN", country="NE", kind="police")
     for number in range(20):
         create_participant(db, family_name=f"Issoufou {number}", given_names="Hadiza", sex="F", agency_id=agency)

@@ -1,6 +1,12 @@
 """The programme summary for donors: "234 individuals trained, 11 workshops organised since
 January 2020", broken down by sex, country and kind of agency, with the outcomes that followed
-(modelled on the "Capacity-building since January 2020" box of the UNOCT highlights)."""
+(modelled on the "Capacity-building since January 2020" box of the UNOCT highlights).
+
+Anonymous, it keeps every figure and leaves out whatever a person typed about someone: the
+outcomes are counted by kind, with their indicators, but neither titled nor dated one by one
+(an arrest in Niger on a given day points at a person as surely as a name). People appear
+only as counts by sex, country and kind of agency, as they always do here.
+"""
 
 from __future__ import annotations
 
@@ -117,7 +123,48 @@ def _indicator(name: str, value: float, unit: str) -> str:
     return f"{name}: {amount} {unit}".strip()
 
 
-def _outcomes(figures: ProgrammeFigures) -> list[Table]:
+def _outcomes_by_kind(figures: ProgrammeFigures) -> Table:
+    """The outcomes counted by kind and verification, their indicators added up by kind."""
+    kinds: dict[str, dict] = {}
+    for o in figures.outcomes:
+        kind = kinds.setdefault(o.kind, {"n": 0, "verification": {}, "indicators": {}})
+        kind["n"] += 1
+        kind["verification"][o.verification] = kind["verification"].get(o.verification, 0) + 1
+        for name, value, unit in o.indicators:
+            kind["indicators"][(name, unit)] = kind["indicators"].get((name, unit), 0) + value
+    order = list(OUTCOME_KINDS)
+    rows = [
+        [label(OUTCOME_KINDS, code), k["n"], *(k["verification"].get(v, 0) for v in VERIFICATION),
+         "; ".join(_indicator(name, total, unit) for (name, unit), total in sorted(k["indicators"].items()))]
+        for code, k in sorted(kinds.items(), key=lambda item: (order.index(item[0]) if item[0] in order
+                                                                else len(order), item[0]))
+    ]
+    return Table(
+        title=_("Outcomes by kind"),
+        columns=[Column(_("Kind"), "text", 2), Column(_("Outcomes"), "number", 1),
+                 *(Column(label(VERIFICATION, v), "number", 1) for v in VERIFICATION),
+                 Column(_("Indicators"), "text", 2.6)],
+        rows=rows,
+        footer=[[_("Total"), len(figures.outcomes),
+                 *(sum(1 for o in figures.outcomes if o.verification == v) for v in VERIFICATION), None]],
+        empty_text=_("No outcome recorded in this period."),
+    )
+
+
+def _indicator_totals(figures: ProgrammeFigures) -> Table:
+    return Table(
+        title=_("Indicators, added up over the outcomes"),
+        columns=[Column(_("Indicator"), "text", 3), Column(_("Unit"), "text", 1.2), Column(_("Total"), "number", 1),
+                 Column(_("Outcomes"), "number", 1)],
+        rows=[[i.name, i.unit, int(i.total) if float(i.total).is_integer() else i.total, i.outcomes]
+              for i in figures.indicators],
+        empty_text=_("No indicator recorded in this period."),
+    )
+
+
+def _outcomes(figures: ProgrammeFigures, *, anonymous: bool) -> list[Table]:
+    if anonymous:
+        return [_outcomes_by_kind(figures), _indicator_totals(figures)]
     outcomes = Table(
         title=_("Outcomes"),
         columns=[
@@ -132,22 +179,18 @@ def _outcomes(figures: ProgrammeFigures) -> list[Table]:
         ],
         empty_text=_("No outcome recorded in this period."),
     )
-    indicators = Table(
-        title=_("Indicators, added up over the outcomes"),
-        columns=[Column(_("Indicator"), "text", 3), Column(_("Unit"), "text", 1.2), Column(_("Total"), "number", 1),
-                 Column(_("Outcomes"), "number", 1)],
-        rows=[[i.name, i.unit, int(i.total) if float(i.total).is_integer() else i.total, i.outcomes]
-              for i in figures.indicators],
-        empty_text=_("No indicator recorded in this period."),
-    )
-    return [outcomes, indicators]
+    return [outcomes, _indicator_totals(figures)]
 
 
-def build_programme_summary(db: Database, filters: SummaryFilters, *, now: datetime | None = None) -> Document:
+def build_programme_summary(db: Database, filters: SummaryFilters, *, anonymous: bool = False,
+                            now: datetime | None = None) -> Document:
+    """`anonymous`: every figure, and no name nor anything typed about a person or an outcome."""
     figures = programme_figures(db, filters)
     f = figures.filters
     facts = _filter_facts(figures)
     blocks = [
+        *([Note(_("Anonymous figures: no names of people or agencies, no descriptions."))]
+          if anonymous else []),
         *([Facts(facts)] if facts else []),
         Note(headline(figures), headline=True),
         _key_figures(figures),
@@ -162,11 +205,12 @@ def build_programme_summary(db: Database, filters: SummaryFilters, *, now: datet
                    country_name),
         _breakdown(_("Individuals trained by kind of agency"), _("Kind of agency"), figures.by_agency_kind,
                    figures.trained, lambda code: label(AGENCY_KINDS, code)),
-        *_outcomes(figures),
+        *_outcomes(figures, anonymous=anonymous),
     ]
     return Document(
-        title=_("Programme summary"),
+        title=_("Programme summary, anonymous figures") if anonymous else _("Programme summary"),
         parts=[Part(heading=_("Programme summary"), subheading=period_text(f), blocks=blocks)],
-        file_stem=file_stem("summary", f.first.isoformat() if f.first else "", f.last.isoformat() if f.last else ""),
+        file_stem=file_stem("summary", "anonymous" if anonymous else "", f.first.isoformat() if f.first else "",
+                            f.last.isoformat() if f.last else ""),
         footer=printed_footer(db, now),
     )

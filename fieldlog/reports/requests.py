@@ -18,6 +18,8 @@ class ReportRequest:
     day: date | None = None
     walk_ins: int = WALK_IN_LINES
     filters: SummaryFilters = field(default_factory=SummaryFilters)
+    # The programme summary without any name or free text, for donors.
+    anonymous: bool = False
 
 
 def build_report(db: Database, request: ReportRequest) -> Document:
@@ -31,7 +33,7 @@ def build_report(db: Database, request: ReportRequest) -> Document:
         return build_attendance_summary(db, request.workshop_id)
     from fieldlog.reports.programme_summary import build_programme_summary
 
-    return build_programme_summary(db, request.filters)
+    return build_programme_summary(db, request.filters, anonymous=request.anonymous)
 
 
 def default_day(days: list[date], today: date) -> date:

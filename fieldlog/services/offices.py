@@ -71,3 +71,21 @@ def initialise_office(db: Database, *, code: str, name: str, country: str, autho
         )
         save_clock(session, writer)
     return OfficeInfo(id=office_id, author=values["author"], code=values["code"], name=values["name"], country=values["country"])
+
+
+def set_author(db: Database, *, author: str) -> OfficeInfo:
+    """The name recorded with the changes made on this computer from now on; changes made
+    before keep the name they were made with. Local, never synced: not a Writer change."""
+    check = Checker()
+    author = check.text("author", author, max_length=200)
+    check.check()
+    from sqlalchemy import text
+
+    from fieldlog.errors import NotInitialised
+
+    with db.write() as session:
+        session.execute(text("UPDATE local_state SET author = :author WHERE key = 'local'"), {"author": author})
+    office = local_office(db)
+    if office is None:
+        raise NotInitialised(_("This database has no office yet: run 'fieldlog init' first."))
+    return office

@@ -16,9 +16,13 @@ from fieldlog.errors import FieldlogError, NotInitialised
 from fieldlog.i18n import _
 from fieldlog.ids import new_id
 from fieldlog.schema import HEAD
-from fieldlog.sync.bundle_file import SUFFIX, bundle_writer
+from fieldlog.keys.keyring import Keyring, load_keyring
+from fieldlog.keys.material import SecretKeys
+from fieldlog.keys.trust import published_list
+from fieldlog.sync.bundle_file import SUFFIX, BundleWriter
 from fieldlog.sync.entries import entry_to_wire
 from fieldlog.sync.offices import find_office
+from fieldlog.sync.sealed import write_sealed
 from fieldlog.sync.vectors import local_vector, peer_acked
 
 Progress = Callable[[int, int], None]
@@ -58,27 +62,37 @@ def _target_path(out: Path, office_code: str, to_code: str | None) -> Path:
 
 
 def export_bundle(
-    db: Database, *, out: Path, to: str | None = None, full: bool = False, progress: Progress | None = None
+    db: Database, *, out: Path, to: str | None = None, full: bool = False, progress: Progress | None = None,
+    secret: SecretKeys | None = None,
 ) -> ExportSummary:
-    """Write a bundle to `out` (a file, or a folder to name it in). `to` is an office code or id."""
+    """Write a bundle to `out` (a file, or a folder to name it in), signed by this office and
+    encrypted to `to` (an office code or id) and the coordinators; a full bundle without `to`,
+    to every trusted office. `secret`: this office's unlocked keys, when a passphrase protects them."""
     if not full and not to:
         raise FieldlogError(_("Say which office the bundle is for (--to OFFICE), or make a full bundle (--full)."))
+    keyring = load_keyring(db, secret=secret)
     with db.read() as session:
         me = session.execute(
             text("SELECT s.office_id, o.code FROM local_state s JOIN office o ON o.id = s.office_id")
         ).first()
         if me is None:
             raise NotInitialised(_("This database has no office yet: run 'fieldlog init' first."))
-        target = find_office(session, to) if to else None
+        target = find_office(session, to, keys=keyring.all().values()) if to else None
         if target is not None and target.id == me.office_id:
             raise FieldlogError(_("A bundle for this office itself would carry nothing."))
+        recipients = keyring.recipients(target.id if target else None, target.code if target else "")
         path = _target_path(out, me.code, target.code if target else None)
         vector = local_vector(session)
         acked = {} if full or target is None else peer_acked(session, target.id)
-        total = sum(max(0, seq - acked.get(office, 0)) for office, seq in vector.items())
+        # Only a coordinator passes on other offices' changes; an office sends its own.
+        sendable = vector if keyring.own.public.role == "coordinator" else {
+            office: top for office, top in vector.items() if office == me.office_id
+        }
+        total = sum(max(0, seq - acked.get(office, 0)) for office, seq in sendable.items())
         connection = session.connection()
         try:
-            manifest = _write(connection, path, me, target, full, vector, acked, total, progress)
+            manifest = _write(connection, path, me, target, full, sendable, vector, acked, total, progress,
+                              keyring, recipients)
         except OSError as error:
             raise FieldlogError(
                 _("Cannot write {path}: {reason}").format(path=path, reason=error.strerror or error)
@@ -92,37 +106,40 @@ def export_bundle(
     )
 
 
-def _write(connection, path: Path, me, target, full: bool, vector: dict, acked: dict, total: int,
-           progress: Progress | None) -> dict:
-    """Stream the entries above `acked` into the bundle; returns its manifest."""
+def _write(connection, path: Path, me, target, full: bool, sendable: dict, vector: dict, acked: dict, total: int,
+           progress: Progress | None, keyring: Keyring, recipients) -> dict:
+    """Gather the entries above `acked`, then seal them into the file; returns the manifest."""
     counts: dict[str, int] = {}
     contains: dict[str, list[int]] = {}
-    with bundle_writer(path) as writer:
-        for office, top in sorted(vector.items()):
-            after = acked.get(office, 0)
-            if top <= after:
-                continue
-            contains[office] = [after + 1, top]
-            rows = connection.execute(text(_ENTRIES + " LIMIT :n"), {"office": office, "after": after, "n": top - after})
-            for row in rows:
-                writer.add(entry_to_wire(row))
-                counts[row.table_name] = counts.get(row.table_name, 0) + 1
-                if progress and writer.entries % 1000 == 0:
-                    progress(writer.entries, total)
-        manifest = writer.finish({
-            "bundle_id": new_id(),
-            "created_at": now_text(),
-            "fieldlog_version": __version__,
-            "schema_revision": HEAD,
-            "origin_office": me.office_id,
-            "origin_code": me.code,
-            "to_office": target.id if target else None,
-            "to_code": target.code if target else None,
-            "full": bool(full),
-            "contains": contains,
-            "seen": vector,
-            "counts": counts,
-        })
+    writer = BundleWriter()
+    for office, top in sorted(sendable.items()):
+        after = acked.get(office, 0)
+        if top <= after:
+            continue
+        contains[office] = [after + 1, top]
+        rows = connection.execute(text(_ENTRIES + " LIMIT :n"), {"office": office, "after": after, "n": top - after})
+        for row in rows:
+            writer.add(entry_to_wire(row))
+            counts[row.table_name] = counts.get(row.table_name, 0) + 1
+            if progress and writer.entries % 1000 == 0:
+                progress(writer.entries, total)
+    extra = {"trusted_offices": published_list(keyring.all())} if keyring.own.public.role == "coordinator" else {}
+    manifest, plain = writer.finish({
+        **extra,
+        "bundle_id": new_id(),
+        "created_at": now_text(),
+        "fieldlog_version": __version__,
+        "schema_revision": HEAD,
+        "origin_office": me.office_id,
+        "origin_code": me.code,
+        "to_office": target.id if target else None,
+        "to_code": target.code if target else None,
+        "full": bool(full),
+        "contains": contains,
+        "seen": vector,
+        "counts": counts,
+    })
+    write_sealed(path, plain, keyring, recipients)
     return manifest
 
 

@@ -12,7 +12,11 @@ from fieldlog.hlc import HybridClock, unpack, wall_millis
 from fieldlog.i18n import _, ngettext
 from fieldlog.schema import REVISIONS
 from fieldlog.services.writer import raw_cursor
+from fieldlog.keys.keyring import Keyring, load_keyring
+from fieldlog.keys.material import SecretKeys
+from fieldlog.keys.trust import KnownKey
 from fieldlog.sync.bundle_file import BundleError, iter_lines, read_manifest, verify_payload
+from fieldlog.sync.sealed import open_sealed
 from fieldlog.sync.entries import BadEntry, entry_from_wire
 from fieldlog.sync.export import now_text
 from fieldlog.sync.materialise import NEW, PARKED, UNCHANGED, UPDATED, entries_of_affected, materialise
@@ -37,10 +41,16 @@ class CheckedBundle:
     path: Path
     manifest: dict
     offset: int
+    data: bytes  # the plain bundle, opened and verified
+    signer: KnownKey
 
     @property
     def origin_code(self) -> str:
         return str(self.manifest.get("origin_code") or "?")
+
+    @property
+    def name(self) -> str:
+        return self.path.name
 
 
 @dataclass
@@ -61,35 +71,73 @@ class ImportSummary:
         return self.new_entries == 0
 
 
-def check_bundle(path: Path | str) -> CheckedBundle:
-    """Everything that can refuse a file before the database is touched."""
+def check_bundle(path: Path | str, keyring: Keyring) -> CheckedBundle:
+    """Everything that can refuse a file before the database is touched: the signature of a
+    trusted office, then the manifest and payload it signed."""
     path = Path(path).expanduser()
     if not path.is_file():
         raise BundleError(_("No such bundle file: {path}").format(path=path))
-    manifest, offset = read_manifest(path)
+    opened = open_sealed(path, keyring)
+    data, name = opened.data, path.name
+    manifest, offset = read_manifest(data, name)
     revision = manifest.get("schema_revision")
     if revision not in REVISIONS:
         raise BundleError(
             _("{name} was made by a newer fieldlog (schema {revision}): upgrade fieldlog to import it.").format(
-                name=path.name, revision=revision
+                name=name, revision=revision
             )
         )
     for key in ("bundle_id", "origin_office"):
         if not isinstance(manifest.get(key), str):
-            raise BundleError(_("{name} is corrupted: its manifest cannot be read.").format(name=path.name))
+            raise BundleError(_("{name} is corrupted: its manifest cannot be read.").format(name=name))
     if not isinstance(manifest.get("seen", {}), dict) or not isinstance(manifest.get("counts", {}), dict):
-        raise BundleError(_("{name} is corrupted: its manifest cannot be read.").format(name=path.name))
-    verify_payload(path, manifest, offset)
-    return CheckedBundle(path=path, manifest=manifest, offset=offset)
+        raise BundleError(_("{name} is corrupted: its manifest cannot be read.").format(name=name))
+    if manifest["origin_office"] != opened.signer.public.office_id:
+        raise BundleError(_(
+            "{name} claims to come from another office than {office}, which signed it: it is refused and nothing "
+            "was imported."
+        ).format(name=name, office=opened.signer.code))
+    verify_payload(data, name, manifest, offset)
+    return CheckedBundle(path=path, manifest=manifest, offset=offset, data=data, signer=opened.signer)
 
 
-def import_bundles(db: Database, paths: Sequence[Path | str], *, progress: Progress | None = None) -> list[ImportSummary]:
+def check_bundles(paths: Sequence[Path | str], keyring: Keyring) -> list[CheckedBundle]:
+    """Check every file, in the order given. A file signed by an office that a coordinator's
+    bundle among them vouches for is accepted whatever the order."""
+    checked: dict[int, CheckedBundle] = {}
+    waiting: dict[int, BundleError] = {}
+    while True:
+        for index, path in enumerate(paths):
+            if index in checked:
+                continue
+            try:
+                bundle = check_bundle(path, keyring)
+            except BundleError as error:
+                waiting[index] = error
+                continue
+            waiting.pop(index, None)
+            checked[index] = bundle
+            keyring.learn_from(bundle.signer, bundle.manifest.get("trusted_offices"))
+            break
+        else:
+            if waiting:
+                raise waiting[min(waiting)]
+            return [checked[index] for index in range(len(paths))]
+
+
+def import_bundles(
+    db: Database, paths: Sequence[Path | str], *, secret: SecretKeys | None = None, progress: Progress | None = None
+) -> list[ImportSummary]:
     """Verify all files first, then apply them in one transaction: one bad file (even one whose
-    damage shows only once expanded, such as an oversized field) and nothing is imported."""
+    damage shows only once expanded, such as an oversized field) and nothing is imported.
+    `secret`: this office's unlocked keys, when they are protected by a passphrase."""
     try:
-        checked = [check_bundle(path) for path in paths]
+        keyring = load_keyring(db, secret=secret)
+        checked = check_bundles(paths, keyring)
         with db.write() as session:
-            return [_apply(session, bundle, progress=progress) for bundle in checked]
+            summaries = [_apply(session, bundle, progress=progress) for bundle in checked]
+            keyring.save_learned(session)
+            return summaries
     except OSError as error:  # a USB stick pulled out mid-read, a file without permission
         raise BundleError(
             _("Cannot read {path}: {reason}").format(path=error.filename or "", reason=error.strerror or error)
@@ -100,12 +148,19 @@ def _bad(bundle: CheckedBundle, error: BadEntry) -> BundleError:
     if error.oversized:
         return BundleError(
             _("{name} is refused: a field is longer than fieldlog allows ({field}).").format(
-                name=bundle.path.name, field=error.args[0]
+                name=bundle.name, field=error.args[0]
             )
         )
     return BundleError(
-        _("{name} is corrupted: an entry cannot be read ({field}).").format(name=bundle.path.name, field=error.args[0])
+        _("{name} is corrupted: an entry cannot be read ({field}).").format(name=bundle.name, field=error.args[0])
     )
+
+
+def _not_relayable(bundle: CheckedBundle) -> BundleError:
+    return BundleError(_(
+        "{name} carries changes made by other offices, and {office} is not a coordinator trusted to pass them "
+        "on: it is refused and nothing was imported."
+    ).format(name=bundle.name, office=bundle.signer.code))
 
 
 def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Progress | None) -> int:
@@ -115,11 +170,15 @@ def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Prog
     counts: dict[str, int] = {}
     top_stamp = 0
     future = wall_millis() + FUTURE_TOLERANCE_MS
-    for line in iter_lines(bundle.path, manifest, bundle.offset):
+    signer_office = bundle.signer.public.office_id
+    may_relay = bundle.signer.is_coordinator
+    for line in iter_lines(bundle.data, bundle.name, manifest, bundle.offset):
         try:
             entry = entry_from_wire(line)
         except BadEntry as error:
             raise _bad(bundle, error) from None
+        if entry["office_id"] != signer_office and not may_relay:
+            raise _not_relayable(bundle)
         summary.entries += 1
         if summary.entries > total:
             break
@@ -137,7 +196,7 @@ def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Prog
             progress(summary.entries, total * 2)
     if summary.entries != total or counts != manifest.get("counts", counts):
         raise BundleError(
-            _("{name} is corrupted: it does not hold what its manifest states.").format(name=bundle.path.name)
+            _("{name} is corrupted: it does not hold what its manifest states.").format(name=bundle.name)
         )
     return top_stamp
 
@@ -236,11 +295,6 @@ def _apply_together(cursor, cycle: list[tuple[str, str]], summary: ImportSummary
         summary.records[outcome] += 1
         touched.add(table)
     return True
-
-
-def apply_bundle(db: Database, bundle: CheckedBundle, *, progress: Progress | None = None) -> ImportSummary:
-    with db.write() as session:
-        return _apply(session, bundle, progress=progress)
 
 
 def _apply(session, bundle: CheckedBundle, *, progress: Progress | None = None) -> ImportSummary:

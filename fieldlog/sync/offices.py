@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -17,15 +18,22 @@ class KnownOffice:
     name: str
 
 
-def find_office(session, code_or_id: str) -> KnownOffice:
+def find_office(session, code_or_id: str, *, keys: Iterable = ()) -> KnownOffice:
+    """An office whose records are here, or (for a first bundle) one whose key is trusted here."""
     wanted = code_or_id.strip()
     rows = session.execute(
         text("SELECT id, code, name FROM office WHERE deleted = 0 AND (id = :w OR upper(code) = upper(:w))"),
         {"w": wanted},
     ).all()
     if not rows:
+        rows = list({
+            key.public.office_id: KnownOffice(id=key.public.office_id, code=key.public.code, name=key.public.name)
+            for key in keys
+            if key.may_sign and wanted.upper() in (key.public.office_id.upper(), key.public.code.upper())
+        }.values())
+    if not rows:
         raise NotFound(
-            _("No office {office} is known here: import a bundle from it first, or make a full bundle (--full).").format(
+            _("No office {office} is known here: import its key file first (fieldlog keys import).").format(
                 office=wanted
             )
         )

@@ -1,0 +1,1 @@
+"""Office keys: who signed a bundle, who may read it, and whom this office trusts."""

@@ -1,0 +1,318 @@
+"""Keys (F8, then k): this office's fingerprint, whether a passphrase protects its private keys,
+and the keys of the other offices: import, compare by phone and trust, revoke. The same flow as
+`fieldlog keys`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Digits, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from fieldlog.errors import FieldlogError
+from fieldlog.i18n import N_, _
+from screens.base import FieldlogScreen
+from widgets.paged_table import clip
+
+if TYPE_CHECKING:
+    from fieldlog.keys.trust import KnownKey
+
+OFFICE_WIDTH = 20
+STATUS_WIDTH = 22
+FINGERPRINT_WIDTH = 29
+STATUS_STYLES = {"trusted": "green", "pending": "yellow", "revoked": "red", "retired": "dim"}
+
+
+@dataclass(frozen=True)
+class KeysOverview:
+    own: KnownKey
+    protected: bool
+    others: list[KnownKey]
+
+
+def fingerprint_lines(fingerprint: str) -> tuple[str, str]:
+    """Five groups of five digits on two lines (three groups, then two): what fits 80 columns in
+    large digits."""
+    groups = fingerprint.split()
+    return " ".join(groups[:3]), " ".join(groups[3:])
+
+
+def status_text(key: KnownKey) -> str:
+    """The status in a few words: which coordinator decided it, briefly."""
+    from fieldlog.keys.trust import describe_status
+
+    if key.learned_from and key.status in ("trusted", "revoked"):
+        plain = describe_status(replace(key, learned_from=""))
+        return _("{status}, via {code}").format(status=plain, code=key.learned_from)
+    return describe_status(key)
+
+
+class KeysScreen(FieldlogScreen):
+    CSS_PATH = "keys.tcss"
+    BINDINGS = [
+        Binding("i", "import_key", N_("Import")),
+        Binding("e", "export_key", N_("Export")),
+        Binding("t", "trust", N_("Trust")),
+        Binding("r", "revoke", N_("Revoke")),
+        Binding("p", "passphrase", N_("Passphrase")),
+        Binding("escape", "back", N_("Back")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, overview: KeysOverview) -> None:
+            super().__init__()
+            self.overview = overview
+
+    class Done(Message):
+        """A decision was saved: say so, and show the key it was about."""
+
+        def __init__(self, outcome: str, key_id: str | None = None) -> None:
+            super().__init__()
+            self.outcome = outcome
+            self.key_id = key_id
+
+    class Refused(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self, *, start: str | None = None) -> None:
+        super().__init__()
+        # An action to run once shown (the command palette's "Keys: Import a key file").
+        self.start = start
+        self.overview: KeysOverview | None = None
+        self.show_key: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="keys"):
+            yield Static("", id="own-office", classes="section-title")
+            with Horizontal(id="own"):
+                with Vertical(id="own-fingerprint"):
+                    yield Digits("", id="fingerprint-1")
+                    yield Digits("", id="fingerprint-2")
+                with Vertical(id="own-info"):
+                    yield Static(_("Its fingerprint, for other offices to compare by phone:"), id="own-hint")
+                    yield Static("", id="own-digits")
+                    yield Static("", id="own-protection")
+            yield Static(_("Other offices' keys"), classes="section-title")
+            table = DataTable(cursor_type="row", id="key-rows")
+            table.add_column(_("Office"), width=OFFICE_WIDTH, key="office")
+            table.add_column(_("Status · role"), width=STATUS_WIDTH, key="status")
+            table.add_column(_("Fingerprint"), width=FINGERPRINT_WIDTH, key="fingerprint")
+            yield table
+            yield Static(
+                _("No other office's key yet. Import one (i), or export this office's key (e) for another "
+                  "office to import."),
+                id="no-keys",
+            )
+            yield Static("", id="keys-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Keys")
+        self.query_one("#key-rows", DataTable).focus()
+        self.reload()
+        if self.start:
+            start, self.start = self.start, None
+            self.call_after_refresh(self.run_action, start)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.office is not None:
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> None:
+        from fieldlog.keys.trust import OWN, keys_are_protected, list_keys, own_key
+
+        own = own_key(self.app.db)  # made now for a database from before keys
+        overview = KeysOverview(
+            own=own, protected=keys_are_protected(self.app.db),
+            others=[key for key in list_keys(self.app.db) if key.status != OWN],
+        )
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(overview))
+
+    def on_keys_screen_loaded(self, message: Loaded) -> None:
+        from fieldlog.keys.trust import describe_role
+
+        overview = self.overview = message.overview
+        own = overview.own
+        self.query_one("#own-office", Static).update(Text(_("This office: {code} · {name} · {role}").format(
+            code=own.code, name=own.public.name, role=describe_role(own.public.role))))
+        first, second = fingerprint_lines(own.fingerprint)
+        self.query_one("#fingerprint-1", Digits).update(first)
+        self.query_one("#fingerprint-2", Digits).update(second)
+        self.query_one("#own-digits", Static).update(Text(own.fingerprint, style="bold"))
+        protection = self.query_one("#own-protection", Static)
+        if overview.protected:
+            protection.update(_("Private keys: protected by a passphrase (p: change it)."))
+        else:
+            protection.update(_("Private keys: no passphrase (p: set one)."))
+        protection.set_class(not overview.protected, "-attention")
+
+        table = self.query_one("#key-rows", DataTable)
+        selected = self.show_key or self.selected_key_id
+        self.show_key = None
+        table.clear()
+        for key in overview.others:
+            table.add_row(*self._cells(key), key=key.key_id, height=2)
+        known = bool(overview.others)
+        table.display = known
+        self.query_one("#no-keys").display = not known
+        if known:
+            ids = [key.key_id for key in overview.others]
+            table.move_cursor(row=ids.index(selected) if selected in ids else 0)
+
+    def _cells(self, key: KnownKey) -> tuple[Text, Text, Text]:
+        from fieldlog.keys.trust import describe_role
+
+        office = Text.assemble((clip(key.code, OFFICE_WIDTH), "bold"), "\n", clip(key.public.name, OFFICE_WIDTH))
+        style = STATUS_STYLES.get(key.status, "")
+        status = Text.assemble((clip(status_text(key), STATUS_WIDTH), style), "\n", describe_role(key.public.role))
+        fingerprint = Text(key.fingerprint, style="dim" if key.status in ("revoked", "retired") else "")
+        return office, status, fingerprint
+
+    @property
+    def selected_key_id(self) -> str | None:
+        table = self.query_one("#key-rows", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @property
+    def selected_key(self) -> KnownKey | None:
+        if self.overview is None:
+            return None
+        wanted = self.selected_key_id
+        return next((key for key in self.overview.others if key.key_id == wanted), None)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        note = self.query_one("#keys-result", Static)
+        note.update(Text(text))  # file names may hold brackets: not markup
+        note.set_class(error, "-error")
+
+    @on(DataTable.RowSelected, "#key-rows")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_trust()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_import_key(self) -> None:
+        from screens.key_import import KeyImportDialog
+
+        self.app.push_screen(KeyImportDialog(), self.key_imported)
+
+    def key_imported(self, key_id: str | None) -> None:
+        if key_id is None or self.overview is None:
+            return
+        self.show_key = key_id
+        self.say(_("Call the office and compare the fingerprint; if it is the same, trust its key (t)."))
+
+    def action_export_key(self) -> None:
+        from screens.key_export import KeyExportDialog
+
+        self.app.push_screen(KeyExportDialog())
+
+    def action_passphrase(self) -> None:
+        from screens.passphrase_change import ChangePassphraseDialog
+
+        if self.overview is None:
+            return
+
+        def changed(outcome: str | None) -> None:
+            if outcome:
+                self.say(outcome)
+
+        self.app.push_screen(ChangePassphraseDialog(protected=self.overview.protected), changed)
+
+    def action_trust(self) -> None:
+        from screens.key_trust import TrustDialog
+
+        key = self._chosen()
+        if key is None:
+            return
+        if key.status == "revoked":
+            self.say(_("The key of {office} was revoked; a revoked key is never trusted again: import the office's "
+                       "new key.").format(office=key.code), error=True)
+            return
+        if key.status == "retired":
+            self.say(_("This is a former key of this office: it is not used any more."), error=True)
+            return
+
+        def answered(role: str | None) -> None:
+            if role:
+                self.decide("trust", key.key_id, role)
+
+        self.app.push_screen(TrustDialog(key), answered)
+
+    def action_revoke(self) -> None:
+        from screens.confirm import ConfirmScreen
+
+        key = self._chosen()
+        if key is None:
+            return
+        if key.status in ("revoked", "retired"):
+            self.say(_("The key of {office} is not used any more: there is nothing to revoke.").format(
+                office=key.code), error=True)
+            return
+
+        def answered(revoke: bool | None) -> None:
+            if revoke:
+                self.decide("revoke", key.key_id)
+
+        self.app.push_screen(ConfirmScreen(
+            _("Revoke the key of {office} ({name})? Its bundles will be refused from now on, and nothing more "
+              "will be encrypted for it. This is final: a revoked key is never trusted again, and the office "
+              "will have to send you a new key.").format(office=key.code, name=key.public.name),
+            yes=_("Revoke"), no=_("Keep it"),
+        ), answered)
+
+    def _chosen(self) -> KnownKey | None:
+        key = self.selected_key
+        if key is None:
+            self.say(_("No other office's key yet: import one first (i)."), error=True)
+        return key
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="decide")
+    def decide(self, what: str, key_id: str, role: str | None = None) -> None:
+        from fieldlog.keys.trust import revoke_key, trust_key
+
+        try:
+            if what == "trust":
+                key = trust_key(self.app.db, key_id, role=role)
+                if key.public.role == "coordinator":
+                    outcome = _("{office} is trusted, as a coordinator: it may pass on other offices' changes and "
+                                "vouch for their keys, and every bundle is encrypted for it too.")
+                else:
+                    outcome = _("{office} is trusted: its bundles are accepted, and bundles can be encrypted for it.")
+            else:
+                key = revoke_key(self.app.db, key_id)
+                outcome = _("The key of {office} is revoked: its bundles are refused from now on, and nothing more "
+                            "is encrypted for it. A coordinator passes the revocation on in its bundles.")
+        except FieldlogError as error:
+            self.post_message(self.Refused(str(error)))
+            return
+        self.post_message(self.Done(outcome.format(office=key.code), key.key_id))
+
+    def on_keys_screen_done(self, message: Done) -> None:
+        self.show_key = message.key_id
+        self.say(message.outcome)
+        self.reload()
+
+    def on_keys_screen_refused(self, message: Refused) -> None:
+        self.say(message.reason, error=True)
