@@ -155,12 +155,11 @@ def _digits(text: str) -> str:
 
 
 def cmd_trust(args) -> int:
-    from fieldlog.keys.trust import PENDING, TRUSTED, all_keys, trust_key
-    from fieldlog.keys.trust import _find
+    from fieldlog.keys.trust import PENDING, TRUSTED, all_keys, find_key, trust_key
 
     db = open_from_args(args)
     with db.read() as session:
-        key = _find(all_keys(session), args.office, (PENDING, TRUSTED))
+        key = find_key(all_keys(session), args.office, (PENDING, TRUSTED))
     if args.fingerprint is not None:
         if _digits(args.fingerprint) != _digits(key.fingerprint):
             raise FieldlogError(_("The fingerprint differs from that of the key of {office} ({fingerprint}): it is "

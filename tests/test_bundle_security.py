@@ -268,3 +268,15 @@ def test_a_passphrase_protects_the_private_keys(programme):
     assert hq.receive(summary.path)[0].new_entries > 0
     set_passphrase(bko.db, old="sahel programme 2026", new=None)
     assert b"AGE-SECRET-KEY" in secret_file.read_bytes()
+
+
+def test_a_field_office_counts_as_waiting_only_what_it_may_send(programme):
+    """Home's "not yet acknowledged" at BKO: its own changes, not NIA's that HQ relayed to it."""
+    from fieldlog.sync.status import peer_status
+
+    hq, bko, nia = programme.hq, programme.bko, programme.nia
+    hq.receive(bko.send(hq), nia.send(hq))
+    bko.receive(hq.send(bko))
+    assert {p.code: p.pending for p in peer_status(bko.db)}["HQ"] == 0
+    create_participant(bko.db, family_name="Touré", given_names="Amadou", sex="M")
+    assert {p.code: p.pending for p in peer_status(bko.db)}["HQ"] == 1

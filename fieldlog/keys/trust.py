@@ -212,7 +212,7 @@ def import_card(db: Database, path: Path | str) -> tuple[KnownKey, bool]:
 _DIGITS = re.compile(r"[\s-]")
 
 
-def _find(keys: dict[str, KnownKey], which: str, statuses: tuple[str, ...]) -> KnownKey:
+def find_key(keys: dict[str, KnownKey], which: str, statuses: tuple[str, ...]) -> KnownKey:
     wanted = which.strip()
     digits = _DIGITS.sub("", wanted)
     found = [
@@ -237,9 +237,9 @@ def trust_key(db: Database, which: str, *, role: str | None = None) -> KnownKey:
         local = _local(session)
         keys = all_keys(session)
         try:
-            key = _find(keys, which, (PENDING, TRUSTED))
+            key = find_key(keys, which, (PENDING, TRUSTED))
         except NotFound:
-            _find(keys, which, (REVOKED,))  # raises the same NotFound if the office is unknown
+            find_key(keys, which, (REVOKED,))  # raises the same NotFound if the office is unknown
             raise FieldlogError(
                 _("The key of {office} was revoked; a revoked key is never trusted again: import the office's new key.").format(
                     office=which.strip())
@@ -253,7 +253,7 @@ def trust_key(db: Database, which: str, *, role: str | None = None) -> KnownKey:
 def revoke_key(db: Database, which: str) -> KnownKey:
     with db.write() as session:
         local = _local(session)
-        key = _find(all_keys(session), which, (PENDING, TRUSTED))
+        key = find_key(all_keys(session), which, (PENDING, TRUSTED))
         revoked = KnownKey(public=key.public, status=REVOKED, decided_at=_now(), decided_by=local.author)
         save_key(session, revoked)
         return revoked
@@ -288,9 +288,8 @@ def learn(keys: dict[str, KnownKey], coordinator: KnownKey, listed: object) -> d
         if current is not None and current.status in (OWN, RETIRED, REVOKED):
             continue
         if status == REVOKED:
-            if current is not None or public.key_id not in keys:
-                changed[public.key_id] = KnownKey(public=public, status=REVOKED, learned_from=coordinator.code,
-                                                  decided_at=_now())
+            changed[public.key_id] = KnownKey(public=public, status=REVOKED, learned_from=coordinator.code,
+                                              decided_at=_now())
         elif status == TRUSTED and (current is None or current.status == PENDING):
             changed[public.key_id] = KnownKey(public=public, status=TRUSTED, learned_from=coordinator.code,
                                               decided_at=_now())

@@ -23,7 +23,7 @@ from fieldlog.sync.bundle_file import SUFFIX, BundleWriter
 from fieldlog.sync.entries import entry_to_wire
 from fieldlog.sync.offices import find_office
 from fieldlog.sync.sealed import write_sealed
-from fieldlog.sync.vectors import local_vector, peer_acked
+from fieldlog.sync.vectors import local_vector, peer_acked, sendable_vector
 
 Progress = Callable[[int, int], None]
 
@@ -84,10 +84,7 @@ def export_bundle(
         path = _target_path(out, me.code, target.code if target else None)
         vector = local_vector(session)
         acked = {} if full or target is None else peer_acked(session, target.id)
-        # Only a coordinator passes on other offices' changes; an office sends its own.
-        sendable = vector if keyring.own.public.role == "coordinator" else {
-            office: top for office, top in vector.items() if office == me.office_id
-        }
+        sendable = sendable_vector(session, me.office_id, vector)
         total = sum(max(0, seq - acked.get(office, 0)) for office, seq in sendable.items())
         connection = session.connection()
         try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from fieldlog.database import Database
-from fieldlog.sync.vectors import local_vector, pending_count
+from fieldlog.sync.vectors import local_vector, pending_count, sendable_vector
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def peer_status(db: Database) -> list[PeerStatus]:
     """Every other office this database knows, with the changes it has not acknowledged."""
     with db.read() as session:
         me = session.execute(text("SELECT office_id FROM local_state WHERE key = 'local'")).scalar()
-        vector = local_vector(session)
+        vector = sendable_vector(session, me or "", local_vector(session))
         rows = session.execute(
             text(
                 "SELECT o.id, o.code, o.name, p.acked, p.last_import_at, p.last_export_at FROM office o "

@@ -18,6 +18,13 @@ def local_vector(session) -> Vector:
     return vector
 
 
+def sendable_vector(session, me: str, vector: Vector) -> Vector:
+    """What this office may send: everything if it is a coordinator, else its own changes only
+    (an office's bundles carry no one else's changes; the coordinator relays them)."""
+    role = session.execute(text("SELECT role FROM office_key WHERE status = 'own'")).scalar()
+    return dict(vector) if role == "coordinator" else {office: top for office, top in vector.items() if office == me}
+
+
 def _contiguous_top(session, office_id: str) -> int:
     first_gap = session.execute(
         text(
