@@ -33,7 +33,7 @@ def _trust_each_other(first, second) -> None:
 
     for source, target in ((first, second), (second, first)):
         import_card(target, export_card(source, source.path.parent / f"{own_key(source).code}.fieldlog-key"))
-        trust_key(target, own_key(source).code)
+        trust_key(target, own_key(source).key_id)
 
 
 def _fresh_office(folder: Path, source: Path) -> Path:

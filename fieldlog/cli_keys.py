@@ -155,11 +155,11 @@ def _digits(text: str) -> str:
 
 
 def cmd_trust(args) -> int:
-    from fieldlog.keys.trust import PENDING, TRUSTED, all_keys, find_key, trust_key
+    from fieldlog.keys.trust import all_keys, key_to_trust, trust_key
 
     db = open_from_args(args)
     with db.read() as session:
-        key = find_key(all_keys(session), args.office, (PENDING, TRUSTED))
+        key = key_to_trust(all_keys(session), args.office)
     if args.fingerprint is not None:
         if _digits(args.fingerprint) != _digits(key.fingerprint):
             raise FieldlogError(_("The fingerprint differs from that of the key of {office} ({fingerprint}): it is "

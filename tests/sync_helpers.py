@@ -144,7 +144,7 @@ def read_bundle(path: Path, reader) -> tuple[dict, list[bytes]]:
     raw = open_sealed(Path(path), load_keyring(reader)).data
     _version, length = struct.unpack(">HI", raw[len(MAGIC):len(MAGIC) + 6])
     start = len(MAGIC) + 6
-    manifest = json.loads(raw[start:start + length])
+    manifest = json.loads(bytes(raw[start:start + length]))
     lines = zlib.decompress(raw[start + length:]).split(b"\n")
     assert lines[-1] == b""
     return manifest, lines[:-1]

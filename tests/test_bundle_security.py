@@ -280,3 +280,22 @@ def test_a_field_office_counts_as_waiting_only_what_it_may_send(programme):
     assert {p.code: p.pending for p in peer_status(bko.db)}["HQ"] == 0
     create_participant(bko.db, family_name="Touré", given_names="Amadou", sex="M")
     assert {p.code: p.pending for p in peer_status(bko.db)}["HQ"] == 1
+
+
+def test_an_office_with_new_keys_is_trusted_again_by_its_code(programme, tmp_path):
+    """NIA's laptop was replaced: HQ revokes the old key, imports the new card, and `trust NIA`
+    picks the new key; bundles signed with the old one stay refused."""
+    import shutil
+
+    hq, nia = programme.hq, programme.nia
+    old_bundle = nia.send(hq)
+    shutil.rmtree(own_keys_folder(nia.db))  # the old private key is gone with the laptop
+    revoke_key(hq.db, "NIA")
+    new_card = export_card(nia.db, tmp_path / "nia-new.fieldlog-key")  # new keys, made on first need
+    key, new = import_card(hq.db, new_card)
+    assert new and key.status == "pending"
+    assert trust_key(hq.db, "NIA").key_id == key.key_id
+    with pytest.raises(BundleError, match="revoked key of NIA"):
+        hq.receive(old_bundle)
+    trust_key(nia.db, "HQ")  # NIA's database still trusts HQ: its trust is in the database
+    assert hq.receive(nia.send(hq))[0].new_entries > 0

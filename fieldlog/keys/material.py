@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 from dataclasses import dataclass, replace
 
@@ -117,8 +118,16 @@ class SecretKeys:
     def sign(self, message: bytes) -> bytes:
         return self.signing.sign(message)
 
-    def decrypt(self, data: bytes) -> bytes:
-        return pyrage.decrypt(data, [self.identity])
+    def decrypt_file(self, path, *, offset: int = 0) -> bytes:
+        """The age ciphertext that starts at `offset` in the file, decrypted (streamed from disk)."""
+        out = io.BytesIO()
+        with open(path, "rb") as source:
+            source.seek(offset)
+            try:
+                pyrage.decrypt_io(source, out, [self.identity])
+            except OSError as error:  # pyrage reports a cut or damaged stream as an I/O error
+                raise pyrage.DecryptError(str(error)) from None
+        return out.getvalue()
 
     def public(self, *, office_id: str, code: str, name: str, country: str, role: str) -> PublicKeys:
         raw = self.signing.public_key().public_bytes_raw()

@@ -212,21 +212,42 @@ def import_card(db: Database, path: Path | str) -> tuple[KnownKey, bool]:
 _DIGITS = re.compile(r"[\s-]")
 
 
-def find_key(keys: dict[str, KnownKey], which: str, statuses: tuple[str, ...]) -> KnownKey:
+def matching_keys(keys: dict[str, KnownKey], which: str, statuses: tuple[str, ...]) -> list[KnownKey]:
+    """Keys with one of `statuses` named by office code, office id, key id or the first
+    digits (five or more) of their fingerprint."""
     wanted = which.strip()
     digits = _DIGITS.sub("", wanted)
-    found = [
+    return [
         k for k in keys.values()
         if k.status in statuses and (
             k.public.code.upper() == wanted.upper() or k.public.office_id == wanted or k.key_id == wanted.lower()
             or (len(digits) >= 5 and digits.isdigit() and _DIGITS.sub("", k.fingerprint).startswith(digits))
         )
     ]
+
+
+def find_key(keys: dict[str, KnownKey], which: str, statuses: tuple[str, ...]) -> KnownKey:
+    found = matching_keys(keys, which, statuses)
     if not found:
-        raise NotFound(_("No key of an office {office} is known here: import its key file first.").format(office=wanted))
+        raise NotFound(_("No key of an office {office} is known here: import its key file first.").format(
+            office=which.strip()))
     if len(found) > 1:
-        raise NotFound(_("Several keys match {office}: give the fingerprint instead.").format(office=wanted))
+        raise NotFound(_("Several keys match {office}: give the fingerprint instead.").format(office=which.strip()))
     return found[0]
+
+
+def key_to_trust(keys: dict[str, KnownKey], which: str) -> KnownKey:
+    """The key `which` names among those waiting for trust, else among the trusted (to change
+    its role); a revoked key is refused for good."""
+    for statuses in ((PENDING,), (TRUSTED,)):
+        if matching_keys(keys, which, statuses):
+            return find_key(keys, which, statuses)
+    if matching_keys(keys, which, (REVOKED,)):
+        raise FieldlogError(
+            _("The key of {office} was revoked; a revoked key is never trusted again: import the office's new key.").format(
+                office=which.strip())
+        )
+    return find_key(keys, which, (PENDING, TRUSTED))
 
 
 def trust_key(db: Database, which: str, *, role: str | None = None) -> KnownKey:
@@ -235,15 +256,7 @@ def trust_key(db: Database, which: str, *, role: str | None = None) -> KnownKey:
         raise FieldlogError(_("A role is 'office' or 'coordinator'."))
     with db.write() as session:
         local = _local(session)
-        keys = all_keys(session)
-        try:
-            key = find_key(keys, which, (PENDING, TRUSTED))
-        except NotFound:
-            find_key(keys, which, (REVOKED,))  # raises the same NotFound if the office is unknown
-            raise FieldlogError(
-                _("The key of {office} was revoked; a revoked key is never trusted again: import the office's new key.").format(
-                    office=which.strip())
-            ) from None
+        key = key_to_trust(all_keys(session), which)
         trusted = KnownKey(public=key.public.with_role(role or key.public.role), status=TRUSTED,
                            decided_at=_now(), decided_by=local.author)
         save_key(session, trusted)
@@ -278,10 +291,13 @@ def learn(keys: dict[str, KnownKey], coordinator: KnownKey, listed: object) -> d
     changed: dict[str, KnownKey] = {}
     if not coordinator.is_coordinator or not isinstance(listed, list):
         return changed
+    ours = {k.public.office_id for k in keys.values() if k.status in (OWN, RETIRED)}
     for item in listed:
         try:
             public = PublicKeys.from_card(item)
         except ValueError:
+            continue
+        if public.office_id in ours:  # nobody else vouches for a key of this office
             continue
         status = item.get("status")
         current = changed.get(public.key_id) or keys.get(public.key_id)

@@ -120,11 +120,9 @@ def open_sealed(path: Path, keyring: Keyring) -> Opened:
     envelope = read_envelope(path)
     name = path.name
     try:
-        ciphertext = path.read_bytes()[len(envelope.prefix):]
+        plaintext = memoryview(keyring.secret.decrypt_file(path, offset=len(envelope.prefix)))
     except OSError as error:
         raise BundleError(_("Cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)) from None
-    try:
-        plaintext = keyring.secret.decrypt(ciphertext)
     except pyrage.DecryptError:
         if keyring.own.fingerprint not in envelope.recipients:
             raise NotForThisOffice(_(
@@ -140,7 +138,7 @@ def open_sealed(path: Path, keyring: Keyring) -> Opened:
     if length > MAX_SIGNATURE_BLOCK:
         raise BundleError(_("{name} is corrupted: its contents cannot be read.").format(name=name))
     try:
-        block = json.loads(plaintext[_LENGTH.size:_LENGTH.size + length])
+        block = json.loads(bytes(plaintext[_LENGTH.size:_LENGTH.size + length]))
         signer_id, signature = str(block["signer"]), base64.b64decode(block["signature"], validate=True)
     except (ValueError, KeyError, TypeError):
         raise BundleError(_("{name} is corrupted: its signature cannot be read.").format(name=name)) from None
