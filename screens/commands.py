@@ -93,6 +93,43 @@ class SyncCommands(SectionProvider):
     )
 
 
+class KeyCommands(SectionProvider):
+    """The Keys screen is pushed over the Sync section; an action runs on it once shown."""
+
+    KEYS = (
+        (N_("Keys: Show"), N_("This office's fingerprint, and the keys of the offices it trusts"), None),
+        (N_("Keys: Import a key file"), N_("Add another office's public key, to trust once its fingerprint is "
+                                           "compared by phone"), "import_key"),
+        (N_("Keys: Export this office's key"), N_("Write this office's public key file for another office"),
+         "export_key"),
+        (N_("Keys: Passphrase"), N_("Protect this office's private keys with a passphrase, change or remove it"),
+         "passphrase"),
+    )
+
+    def _open(self, action: str | None) -> Callable[[], None]:
+        def show() -> None:
+            from screens.keys import KeysScreen
+
+            screen = self.app.screen
+            if not isinstance(screen, KeysScreen):
+                self.app.push_screen(KeysScreen(start=action))
+            elif action:
+                screen.run_action(action)
+
+        def run() -> None:
+            if self.app.current_mode == "sync":
+                show()
+            else:  # the Sync section may hold the Keys screen already
+                self.app.switch_mode("sync")
+                self.app.call_after_refresh(show)
+
+        return run
+
+    def _commands(self):
+        for title, help_text, action in self.KEYS:
+            yield _(title), _(help_text), self._open(action)
+
+
 class ReportCommands(SectionProvider):
     COMMANDS = (
         (N_("Reports: sign-in sheet"), N_("Print the sheet a workshop's participants sign each day"), "reports",
@@ -142,7 +179,7 @@ class DuplicateCommands(SectionProvider):
 
 PROVIDERS = (
     WorkshopCommands, ParticipantCommands, AgencyCommands, OutcomeCommands, GoCommands, SyncCommands,
-    ReportCommands, DuplicateCommands, SettingsCommands,
+    KeyCommands, ReportCommands, DuplicateCommands, SettingsCommands,
 )
 
 

@@ -33,8 +33,14 @@ class KeyFile:
     office: str  # "NIA · Bureau de Niamey", or why it cannot be imported
 
 
-class KeyImportDialog(FieldlogModal[str | None]):
-    """Dismisses with the id of the last key imported, or None."""
+@dataclass(frozen=True)
+class KeysImported:
+    key_id: str  # the last key imported, to show
+    lines: list[str]  # what became of each file
+
+
+class KeyImportDialog(FieldlogModal[KeysImported | None]):
+    """Dismisses with what was imported, or None when nothing was."""
 
     CSS_PATH = "keys.tcss"
     BINDINGS = [
@@ -64,7 +70,7 @@ class KeyImportDialog(FieldlogModal[str | None]):
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen key-import-dialog")
-        self.imported: str | None = None
+        self.imported: KeysImported | None = None
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -198,12 +204,11 @@ class KeyImportDialog(FieldlogModal[str | None]):
     def on_key_import_dialog_imported(self, message: Imported) -> None:
         self.busy = False
         if message.key_id is not None:
-            self.imported = message.key_id
+            self.imported = KeysImported(message.key_id, message.lines)
             self.files.deselect_all()
-        self._say("\n".join(message.lines), error=message.error)
-        if message.error:
-            return
-        if message.key_id is not None:
+        if message.error:  # stay, with the reason; Esc goes back to the keys
+            self._say("\n".join(message.lines), error=True)
+        else:
             self.dismiss(self.imported)
 
     @on(Button.Pressed, "#close")

@@ -42,10 +42,11 @@ class TrustDialog(FieldlogModal[str | None]):
         with Vertical(classes="dialog"):
             yield Static(_("Trust the key of {office}?").format(office=key.code), classes="dialog-title")
             where = country_name(public.country) if public.country else ""
-            yield Static(Text(" · ".join(part for part in (key.code, public.name, where) if part)))
+            yield Static(Text(" · ".join(part for part in (key.code, public.name, where) if part)),
+                         classes="dialog-office")
             yield Static(
-                _("Call {office} on a number you know, and ask them to read the fingerprint shown on their "
-                  "Keys screen (F8, then k).").format(office=key.code),
+                _("Call {office} on a number you know, and ask them to read the fingerprint of their office "
+                  "(in fieldlog: F8, then k).").format(office=key.code),
                 classes="dialog-text", markup=False,
             )
             yield Digits(first, classes="fingerprint")
@@ -59,9 +60,10 @@ class TrustDialog(FieldlogModal[str | None]):
                            compact=True)
             yield Static(_("A coordinator may pass on other offices' changes and vouch for their keys."),
                          classes="dialog-hint")
+            yes, no = _("Yes, trust it"), _("No")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{_('Yes, trust it')} ({_(YES_KEY)})", id="yes", variant="warning", compact=True)
-                yield Button(f"{_('No')} (n)", id="no", variant="primary", compact=True)
+                yield Button(f"{yes} ({_(YES_KEY)})", id="yes", variant="warning", compact=True)
+                yield Button(f"{no} (n)", id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -23,9 +23,10 @@ from widgets.paged_table import clip
 
 if TYPE_CHECKING:
     from fieldlog.keys.trust import KnownKey
+    from screens.key_import import KeysImported
 
-OFFICE_WIDTH = 20
-STATUS_WIDTH = 22
+OFFICE_WIDTH = 19
+STATUS_WIDTH = 23  # "pas encore de confiance"
 FINGERPRINT_WIDTH = 29
 STATUS_STYLES = {"trusted": "green", "pending": "yellow", "revoked": "red", "retired": "dim"}
 
@@ -61,8 +62,10 @@ class KeysScreen(FieldlogScreen):
         Binding("e", "export_key", N_("Export")),
         Binding("t", "trust", N_("Trust")),
         Binding("r", "revoke", N_("Revoke")),
-        Binding("p", "passphrase", N_("Passphrase")),
-        Binding("escape", "back", N_("Back")),
+        # Not in the footer, which has room for the other four only at 80 columns: the line on
+        # the passphrase says "p", and Esc goes back as everywhere.
+        Binding("p", "passphrase", N_("Passphrase"), show=False),
+        Binding("escape", "back", N_("Back"), show=False),
     ]
 
     class Loaded(Message):
@@ -94,12 +97,13 @@ class KeysScreen(FieldlogScreen):
         yield Header()
         with Vertical(id="keys"):
             yield Static("", id="own-office", classes="section-title")
-            with Horizontal(id="own"):
-                with Vertical(id="own-fingerprint"):
-                    yield Digits("", id="fingerprint-1")
-                    yield Digits("", id="fingerprint-2")
+            # The fingerprint large, in two lines of large digits (25 digits do not fit 80 columns).
+            with Horizontal(classes="own-line"):
+                yield Digits("", id="fingerprint-1")
+                yield Static(_("Its fingerprint, to read to other offices by phone."), id="own-hint")
+            with Horizontal(classes="own-line"):
+                yield Digits("", id="fingerprint-2")
                 with Vertical(id="own-info"):
-                    yield Static(_("Its fingerprint, for other offices to compare by phone:"), id="own-hint")
                     yield Static("", id="own-digits")
                     yield Static("", id="own-protection")
             yield Static(_("Other offices' keys"), classes="section-title")
@@ -114,15 +118,13 @@ class KeysScreen(FieldlogScreen):
                 id="no-keys",
             )
             yield Static("", id="keys-result")
-        yield Footer()
+        # Compact, as on the Sync screen: the four actions and the app's keys fit 80 columns.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = _("Keys")
-        self.query_one("#key-rows", DataTable).focus()
-        self.reload()
-        if self.start:
-            start, self.start = self.start, None
-            self.call_after_refresh(self.run_action, start)
+        # Not "Keys": Textual's keys panel has that word, for keyboard keys (Touches).
+        self.title = _("Office keys")
+        self.query_one("#key-rows", DataTable).focus()  # the keys are read on resuming: shown now
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -173,6 +175,9 @@ class KeysScreen(FieldlogScreen):
         if known:
             ids = [key.key_id for key in overview.others]
             table.move_cursor(row=ids.index(selected) if selected in ids else 0)
+        if self.start:  # once the keys are known: the passphrase dialog needs to know if there is one
+            start, self.start = self.start, None
+            self.call_after_refresh(self.run_action, start)
 
     def _cells(self, key: KnownKey) -> tuple[Text, Text, Text]:
         from fieldlog.keys.trust import describe_role
@@ -217,11 +222,13 @@ class KeysScreen(FieldlogScreen):
 
         self.app.push_screen(KeyImportDialog(), self.key_imported)
 
-    def key_imported(self, key_id: str | None) -> None:
-        if key_id is None or self.overview is None:
+    def key_imported(self, imported: KeysImported | None) -> None:
+        if imported is None:
             return
-        self.show_key = key_id
-        self.say(_("Call the office and compare the fingerprint; if it is the same, trust its key (t)."))
+        self.show_key = imported.key_id  # shown when the screen reads the keys again, on resuming
+        self.say("\n".join([*imported.lines, _(
+            "Call the office and compare the fingerprint; if it is the same, trust its key (t)."
+        )]))
 
     def action_export_key(self) -> None:
         from screens.key_export import KeyExportDialog

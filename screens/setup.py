@@ -1,5 +1,6 @@
-"""First start: which office this is, and who is at the keyboard. An office in a French-speaking
-country starts in French (unless a language was chosen: --lang, or in the settings)."""
+"""First start: which office this is, and who is at the keyboard; the office's keys are made
+then. An office in a French-speaking country starts in French (unless a language was chosen:
+--lang, or in the settings)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,15 @@ class SetupScreen(FormScreen):
         yield FormField("author", _("Your name"), text_input())
 
     def write_record(self, values: dict[str, Any]) -> str:
+        from fieldlog.keys.trust import ensure_own_keys
+
         office = initialise_office(
             self.app.db, code=values["code"] or "", name=values["name"] or "",
             country=values["country"] or "", author=values["author"] or "",
         )
+        # Its keys from the first start, as `fieldlog init` makes them: every bundle is signed.
+        # No passphrase yet; one can be set on the Keys screen (F8, then k).
+        ensure_own_keys(self.app.db)
         self.adopted_language = adopt_office_language(office.country, chosen=self.app.lang_option)
         return office.id
 

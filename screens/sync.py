@@ -1,5 +1,5 @@
 """Sync (F8): what each known office has not yet acknowledged, what waits for a person, and
-the ways to exchange bundles with other offices."""
+the ways to exchange bundles with other offices; their keys are one key away (k)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from fieldlog.dates import format_moment
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from screens.base import FieldlogScreen
+from screens.sync_export import FIRST_BUNDLE, with_key_only_offices
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class SyncScreen(FieldlogScreen):
         Binding("i", "import_bundles", N_("Import")),
         Binding("c", "conflicts", N_("Conflicts")),
         Binding("d", "duplicates", N_("Duplicates")),
+        # "Keys…": "Keys" alone is already Textual's keys panel (Touches, in French).
+        Binding("k", "keys", N_("Keys…")),
     ]
 
     class Loaded(Message):
@@ -47,8 +50,8 @@ class SyncScreen(FieldlogScreen):
             table.add_columns(_("Office"), _("Name"), _("Pending"), _("Last import"), _("Last export"))
             yield table
             yield Static(
-                _("No other office is known yet. Export a full bundle (e) for a new office, or import "
-                  "a bundle (i) that another office sent."),
+                _("No other office is known yet. Exchange keys with it first (k), then export a "
+                  "bundle for it (e), or import a bundle (i) that it sent."),
                 id="no-peers",
             )
             yield Static(
@@ -58,7 +61,8 @@ class SyncScreen(FieldlogScreen):
                 id="sync-note",
             )
             yield Static("", id="waiting")
-        yield Footer()
+        # Compact: five keys and the app's own fit 80 columns only so, in English and in French.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = _("Sync")
@@ -73,9 +77,13 @@ class SyncScreen(FieldlogScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self) -> None:
+        from dataclasses import replace
+
+        from fieldlog.keys.trust import list_keys
         from fieldlog.sync.status import sync_overview
 
         overview = sync_overview(self.app.db)
+        overview = replace(overview, peers=with_key_only_offices(overview.peers, list_keys(self.app.db)))
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(overview))
 
@@ -87,7 +95,7 @@ class SyncScreen(FieldlogScreen):
         for peer in overview.peers:
             table.add_row(
                 Text(peer.code), Text(clip(peer.name, NAME_WIDTH)),
-                Text(format_number(peer.pending), justify="right"),
+                Text(_("all") if peer.pending == FIRST_BUNDLE else format_number(peer.pending), justify="right"),
                 Text(format_moment(peer.last_import_at) or _("never")),
                 Text(format_moment(peer.last_export_at) or _("never")),
                 key=peer.office_id,
@@ -136,6 +144,11 @@ class SyncScreen(FieldlogScreen):
         from screens.conflicts import ConflictsScreen
 
         self.app.push_screen(ConflictsScreen())
+
+    def action_keys(self) -> None:
+        from screens.keys import KeysScreen
+
+        self.app.push_screen(KeysScreen())
 
     def action_duplicates(self) -> None:
         # Imported here: the duplicates screen is built separately and loads only when asked for.

@@ -20,11 +20,29 @@ from screens.bundle_dialog import BundleDialog
 from widgets.form_field import FormField
 
 if TYPE_CHECKING:
+    from fieldlog.keys.material import SecretKeys
+    from fieldlog.keys.trust import KnownKey
     from fieldlog.sync.export import ExportSummary
     from fieldlog.sync.status import PeerStatus
 
 # The Select's value for "everything, for a new office"; office ids are UUIDs, never empty.
 FULL = ""
+# The pending count of an office known only by its trusted key: it has acknowledged nothing yet.
+FIRST_BUNDLE = -1
+
+
+def with_key_only_offices(peers: list[PeerStatus], keys: list[KnownKey]) -> list[PeerStatus]:
+    """The offices known here by their records, then those known only by a trusted key (nothing
+    received from them yet), which can be sent a bundle all the same; each by code."""
+    from fieldlog.sync.status import PeerStatus
+
+    known = {peer.office_id for peer in peers}
+    first = {
+        key.public.office_id: PeerStatus(office_id=key.public.office_id, code=key.code, name=key.public.name,
+                                         pending=FIRST_BUNDLE, last_import_at="", last_export_at="")
+        for key in keys if key.status == "trusted" and key.public.office_id not in known
+    }
+    return [*peers, *sorted(first.values(), key=lambda peer: peer.code)]
 
 
 def remembered_folder() -> str:
@@ -64,9 +82,10 @@ class ExportDialog(BundleDialog):
     ]
 
     class Prepared(Message):
-        def __init__(self, peers: list[PeerStatus], folder: str) -> None:
+        def __init__(self, peers: list[PeerStatus], trusted: set[str], folder: str) -> None:
             super().__init__()
             self.peers = peers
+            self.trusted = trusted  # the offices whose key is trusted: a bundle can be encrypted for them
             self.folder = folder
 
     class Written(Message):
@@ -80,6 +99,9 @@ class ExportDialog(BundleDialog):
             self.reason = reason
             self.folder = folder
 
+    class Locked(Message):
+        """A passphrase protects this office's keys, and they are not unlocked yet."""
+
     def __init__(self, office_id: str | None = None) -> None:
         super().__init__(classes="dialog-screen export-dialog")
         self.office_id = office_id
@@ -89,7 +111,7 @@ class ExportDialog(BundleDialog):
             yield Static(_("Export a bundle"), classes="dialog-title")
             yield FormField(
                 "office", _("For office"),
-                Select([(_("Full bundle (new office)"), FULL)], allow_blank=False, value=FULL, compact=True),
+                Select([(_("Full bundle (every trusted office)"), FULL)], allow_blank=False, value=FULL, compact=True),
             )
             yield FormField("folder", _("Folder"), Input(compact=True))
             yield ProgressBar(show_eta=False, id="export-progress")
@@ -106,30 +128,35 @@ class ExportDialog(BundleDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prepare")
     def prepare(self) -> None:
+        from fieldlog.keys.trust import list_keys
         from fieldlog.sync.status import peer_status
 
-        self.post_message(self.Prepared(peer_status(self.app.db), remembered_folder()))
+        keys = list_keys(self.app.db)
+        trusted = {key.public.office_id for key in keys if key.status == "trusted"}
+        peers = with_key_only_offices(peer_status(self.app.db), keys)
+        self.post_message(self.Prepared(peers, trusted, remembered_folder()))
 
     def on_export_dialog_prepared(self, message: Prepared) -> None:
-        options = [
-            (
-                _("{code} · {name} ({n} pending)").format(
-                    code=peer.code, name=peer.name, n=format_number(peer.pending)
-                ),
-                peer.office_id,
-            )
-            for peer in message.peers
-        ]
+        peers = message.peers
+        options = [(self._option(peer, peer.office_id in message.trusted), peer.office_id) for peer in peers]
         select = self.query_one("#field-office", FormField).control
-        select.set_options([*options, (_("Full bundle (new office)"), FULL)])
-        known = {peer.office_id for peer in message.peers}
+        select.set_options([*options, (_("Full bundle (every trusted office)"), FULL)])
+        known = {peer.office_id for peer in peers}
         if self.office_id in known:
             select.value = self.office_id
-        elif message.peers:
-            select.value = message.peers[0].office_id
+        elif peers:
+            select.value = peers[0].office_id
         folder = self.query_one("#field-folder", FormField).control
         if not folder.value:
             folder.value = message.folder
+
+    @staticmethod
+    def _option(peer: PeerStatus, trusted: bool) -> str:
+        if not trusted:
+            return _("{code} · {name} (key not trusted)").format(code=peer.code, name=peer.name)
+        if peer.pending == FIRST_BUNDLE:
+            return _("{code} · {name} (first bundle)").format(code=peer.code, name=peer.name)
+        return _("{code} · {name} ({n} pending)").format(code=peer.code, name=peer.name, n=format_number(peer.pending))
 
     # --- exporting -----------------------------------------------------------------------
 
@@ -158,6 +185,7 @@ class ExportDialog(BundleDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, to: str | None, folder_text: str) -> None:
+        from fieldlog.keys.material import PassphraseRequired
         from fieldlog.sync.export import export_bundle
 
         folder = Path(folder_text).expanduser()
@@ -167,9 +195,12 @@ class ExportDialog(BundleDialog):
             return
         try:
             summary = export_bundle(
-                self.app.db, out=folder, to=to, full=to is None,
+                self.app.db, out=folder, to=to, full=to is None, secret=self.app.unlocked_keys,
                 progress=lambda done, total: self.post_message(self.Progressed(done, total)),
             )
+        except PassphraseRequired:  # before anything is written
+            self.post_message(self.Locked())
+            return
         except FieldlogError as error:
             self.post_message(self.Refused(str(error)))
             return
@@ -220,6 +251,21 @@ class ExportDialog(BundleDialog):
             self._say("", error=False)
         else:
             self._say(message.reason, error=True)
+
+    def on_export_dialog_locked(self) -> None:
+        from screens.passphrase import PassphraseDialog
+
+        def unlocked(secret: SecretKeys | None) -> None:
+            if secret is None:
+                self.post_message(self.Refused(_("No passphrase given: nothing was written.")))
+                return
+            self.app.unlocked_keys = secret
+            self.busy = False
+            self.action_export()
+
+        self.app.push_screen(PassphraseDialog(
+            _("This office's keys are protected by a passphrase. Type it to sign and encrypt the bundle; it is "
+              "asked once until fieldlog is closed.")), unlocked)
 
     def busy_message(self) -> str:
         return _("Wait until the bundle is written.")

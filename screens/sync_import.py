@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +25,9 @@ from screens.bundle_dialog import BundleDialog
 from screens.sync_export import remember_folder, remembered_folder
 from widgets.form_field import FormField
 
+if TYPE_CHECKING:
+    from fieldlog.keys.material import SecretKeys
+
 BUNDLE_SUFFIX = ".fieldlog"
 
 
@@ -31,18 +35,42 @@ BUNDLE_SUFFIX = ".fieldlog"
 class BundleFile:
     path: Path
     modified: datetime
+    note: str = ""  # why it will be refused, if its readable part says so already
 
 
-def find_bundles(path: Path) -> list[BundleFile]:
-    """The file itself, or the folder's bundle files, newest first. Raises OSError."""
+def find_bundles(path: Path, suffix: str = BUNDLE_SUFFIX) -> list[BundleFile]:
+    """The file itself, or the folder's files ending in `suffix` (bundles, or key files), newest
+    first. Raises OSError."""
     if path.is_file():
         candidates = [path]
     else:
-        candidates = [p for p in path.iterdir() if p.suffix.lower() == BUNDLE_SUFFIX and p.is_file()]
+        candidates = [p for p in path.iterdir() if p.name.lower().endswith(suffix) and p.is_file()]
     found = []
     for candidate in candidates:
         found.append(BundleFile(candidate, datetime.fromtimestamp(candidate.stat().st_mtime)))
     return sorted(found, key=lambda bundle: (bundle.modified, bundle.path.name), reverse=True)
+
+
+def with_notes(bundles: list[BundleFile], db) -> list[BundleFile]:
+    """What the unencrypted part of each file tells before any key is used: not a bundle, or
+    encrypted for other offices only. Importing it anyway says why in one line."""
+    from dataclasses import replace
+
+    from fieldlog.keys.trust import OWN, list_keys
+    from fieldlog.sync.bundle_file import BundleError
+    from fieldlog.sync.sealed import read_envelope
+
+    mine = next((key.fingerprint for key in list_keys(db) if key.status == OWN), None)
+    noted = []
+    for bundle in bundles:
+        try:
+            envelope = read_envelope(bundle.path)
+        except BundleError:
+            note = _("cannot be imported")
+        else:
+            note = "" if mine is None or mine in envelope.recipients else _("for other offices")
+        noted.append(replace(bundle, note=note))
+    return noted
 
 
 class ImportDialog(BundleDialog):
@@ -76,6 +104,13 @@ class ImportDialog(BundleDialog):
         def __init__(self, reason: str) -> None:
             super().__init__()
             self.reason = reason
+
+    class Locked(Message):
+        """A passphrase protects this office's keys, and they are not unlocked yet."""
+
+        def __init__(self, paths: list[Path]) -> None:
+            super().__init__()
+            self.paths = paths
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen import-dialog")
@@ -140,6 +175,7 @@ class ImportDialog(BundleDialog):
             else:
                 if not bundles:
                     problem = _("No bundle (.fieldlog file) in this folder.")
+                bundles = with_notes(bundles, self.app.db)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Listed(bundles, problem, single_file=path.is_file(), focus=focus))
 
@@ -149,7 +185,8 @@ class ImportDialog(BundleDialog):
         files.clear_options()
         files.add_options([
             Selection(
-                Text(f"{b.path.name}  {format_moment(b.modified)}"),
+                Text(f"{b.path.name}  {format_moment(b.modified)}") + (
+                    Text(f"  ({b.note})", style="italic") if b.note else Text()),
                 str(b.path), message.single_file,
             )
             for b in message.bundles
@@ -181,12 +218,17 @@ class ImportDialog(BundleDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, paths: list[Path]) -> None:
+        from fieldlog.keys.material import PassphraseRequired
         from fieldlog.sync.importer import import_bundles, summary_lines
 
         try:
             summaries = import_bundles(
-                self.app.db, paths, progress=lambda done, total: self.post_message(self.Progressed(done, total))
+                self.app.db, paths, secret=self.app.unlocked_keys,
+                progress=lambda done, total: self.post_message(self.Progressed(done, total)),
             )
+        except PassphraseRequired:  # before any file is opened
+            self.post_message(self.Locked(paths))
+            return
         except FieldlogError as error:  # a bad bundle: one line, and nothing was imported
             self.post_message(self.Refused(str(error)))
             return
@@ -216,6 +258,20 @@ class ImportDialog(BundleDialog):
         self.busy = False
         self.query_one("#import-progress").display = False
         self._say(message.reason, error=True)
+
+    def on_import_dialog_locked(self, message: Locked) -> None:
+        from screens.passphrase import PassphraseDialog
+
+        def unlocked(secret: SecretKeys | None) -> None:
+            if secret is None:
+                self.post_message(self.Refused(_("No passphrase given: nothing was imported.")))
+                return
+            self.app.unlocked_keys = secret
+            self.run_import(message.paths)
+
+        self.app.push_screen(PassphraseDialog(
+            _("This office's keys are protected by a passphrase. Type it to open and check the bundles; it is "
+              "asked once until fieldlog is closed.")), unlocked)
 
     def busy_message(self) -> str:
         return _("Wait until the import is finished: it applies whole or not at all.")

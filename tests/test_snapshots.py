@@ -7,7 +7,7 @@ then look at the SVGs in tests/__snapshots__/ before committing them.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 
 
@@ -20,40 +20,41 @@ def no_reload_during_the_picture(monkeypatch):
     monkeypatch.setattr(screens.app, "WATCH_INTERVAL_S", 3600.0)
 
 
-async def settle(pilot) -> None:
+async def settle(pilot, *, picture: bool = True) -> None:
+    """Let workers finish; with `picture`, also wait until the screen stops changing."""
     app = pilot.app
     for _ in range(3):
         await pilot.pause()
         await app.workers.wait_for_complete()
     await pilot.pause()
-    # A DataTable sizes its columns when its message queue is idle; on a loaded machine the
-    # picture could otherwise be taken before, with every column as narrow as its heading.
-    # Three quiet looks in a row: a worker's answer may still be queued after the first.
-    quiet = 0
-    for _ in range(100):
-        pending = any(
-            t._require_update_dimensions or t._updated_cells
-            for screen in app.screen_stack for t in screen.query(DataTable)  # a dialog's background too
-        )
-        quiet = 0 if pending else quiet + 1
-        if quiet == 3:
-            break
-        await pilot.pause(0.05)
     for field in app.screen.query(Input):
         field.cursor_blink = False
+    if not picture:
+        return
+    # Workers, DataTables sizing their columns when idle, a dialog's background reloading: on a
+    # loaded machine any of them may still change the picture. Wait until it stops changing.
+    previous, same = None, 0
+    for _ in range(60):
+        await app.workers.wait_for_complete()
+        picture = app.export_screenshot()
+        same = same + 1 if picture == previous else 0
+        if same == 2:
+            break
+        previous = picture
+        await pilot.pause(0.05)
 
 
 def keys(*presses: str):
     async def run_before(pilot) -> None:
-        await settle(pilot)
-        for key in presses:
+        await settle(pilot, picture=not presses)
+        for number, key in enumerate(presses, 1):
             if key.startswith("type:"):
                 for char in key[5:]:
                     await pilot.press(char)
                 await pilot.pause(0.5)  # debounced searches and checks answer after a pause in typing
             else:
                 await pilot.press(key)
-            await settle(pilot)
+            await settle(pilot, picture=number == len(presses))
 
     return run_before
 

@@ -75,9 +75,10 @@ async def test_sync_screen_shows_pending_changes_per_office(offices, make_test_a
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_sync(pilot)
         table = screen.query_one("#peers", DataTable)
-        assert table_column(table) == ["NIA"]
+        assert table_column(table) == ["NIA", "HQ"]  # HQ after: known only by its trusted key
         assert str(table.get_row_at(0)[2]) == "1"
         assert str(table.get_row_at(0)[3]) != "never"  # NIA's bundle was imported
+        assert [str(cell) for cell in table.get_row_at(1)[2:]] == ["all", "never", "never"]
         assert "0 conflicts to review" in text_of(screen, "#waiting")
         assert "0 records waiting" in text_of(screen, "#waiting")
 
@@ -148,7 +149,8 @@ async def test_export_writes_a_bundle_for_the_chosen_office(offices, make_test_a
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
-        assert dialog.query_one("#field-office").value == nia_id(bko)  # the only other office
+        # NIA, the office bundles were exchanged with, before HQ, known only by its key.
+        assert dialog.query_one("#field-office").value == nia_id(bko)
         assert dialog.query_one("#field-folder").value == str(Path.home())
         await pilot.press("tab")
         await replace_text(pilot, str(stick))
@@ -185,12 +187,39 @@ async def test_export_to_a_missing_folder_says_so_and_writes_nothing(db, make_te
         assert "does not exist" in str(field.query_one(".field-error").render())
         assert isinstance(app.screen, ExportDialog)
 
+        # A folder that exists, but no office could read the bundle: refused, in one line.
         await replace_text(pilot, str(tmp_path))
         await pilot.press("enter")
         await settle(pilot)
         assert not field.has_class("-invalid")
+        note = dialog.query_one("#export-result", Static)
+        assert note.has_class("-error")
+        assert str(note.render()).startswith("No other office's key is trusted here, so nobody could read the bundle")
+        assert list(tmp_path.glob("*.fieldlog")) == []
+
+
+async def test_a_full_bundle_is_for_every_trusted_office(offices, make_test_app, tmp_path):
+    from screens.sync_export import FULL
+
+    bko, nia, hq = offices
+    person = create_participant(bko.db, family_name="Traoré", given_names="Moussa", sex="M")
+    app = make_test_app(bko.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sync(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#field-office").control.value = FULL
+        await pilot.press("tab")
+        await replace_text(pilot, str(tmp_path))
+        await pilot.press("enter")
+        await settle(pilot)
         assert "Full bundle written to" in text_of(dialog, "#export-result")
-        assert len(list(tmp_path.glob("BKO-to-full-*.fieldlog"))) == 1
+    written = list(tmp_path.glob("BKO-to-full-*.fieldlog"))
+    assert len(written) == 1
+    for office in (nia, hq):
+        office.receive(written[0])
+        assert row(office.db, "participant", person)["family_name"] == "Traoré"
 
 
 # --- import -----------------------------------------------------------------------------
