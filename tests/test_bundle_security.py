@@ -22,7 +22,6 @@ from fieldlog.services.agencies import create_agency
 from fieldlog.services.participants import create_participant
 from fieldlog.sync.bundle_file import BundleError
 from fieldlog.sync.export import export_bundle
-from fieldlog.sync.importer import import_bundles
 from tests.sync_helpers import (
     Office, change_log_count, content_hash, database_dump, pack_bundle, read_bundle, row,
 )
