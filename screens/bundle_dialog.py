@@ -3,18 +3,15 @@ while a bundle is being written or applied."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
-from screens.base import FieldlogModal
+from screens.base import FieldlogModal, ResultLineMixin
 
 
-class BundleDialog(FieldlogModal[bool]):
+class BundleDialog(ResultLineMixin, FieldlogModal[bool]):
     """Dismisses with `done`: True when a bundle was written or something was imported."""
-
-    RESULT_ID = ""  # the Static that shows the outcome
 
     class Progressed(Message):
         def __init__(self, done: int, total: int) -> None:
@@ -29,11 +26,6 @@ class BundleDialog(FieldlogModal[bool]):
 
     def busy_message(self) -> str:
         raise NotImplementedError
-
-    def _say(self, text: str, *, error: bool) -> None:
-        note = self.query_one(f"#{self.RESULT_ID}", Static)
-        note.update(Text(text))  # paths and file names may hold brackets: not markup
-        note.set_class(error, "-error")
 
     @on(Button.Pressed, "#close")
     def close_pressed(self) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,15 +14,16 @@ from textual.widgets import Button, Footer, Input, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal
+from screens.base import FieldlogModal, ResultLineMixin
 from screens.sync_export import folder_problem, remember_folder, remembered_folder
 from widgets.form_field import FormField
 
 
-class KeyExportDialog(FieldlogModal[bool]):
+class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
     """Dismisses with True when the key card was written."""
 
     CSS_PATH = "keys.tcss"
+    RESULT_ID = "key-export-result"
     BINDINGS = [
         Binding("ctrl+s", "export", N_("Export"), priority=True),
         Binding("escape", "close", N_("Close")),
@@ -54,7 +54,7 @@ class KeyExportDialog(FieldlogModal[bool]):
                 classes="dialog-text",
             )
             yield FormField("folder", _("Folder"), Input(compact=True))
-            yield Static("", id="key-export-result")
+            yield Static("", id=self.RESULT_ID)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export (Ctrl+S)"), id="export", variant="primary", compact=True)
                 yield Button(_("Close (Esc)"), id="close", compact=True)
@@ -78,11 +78,6 @@ class KeyExportDialog(FieldlogModal[bool]):
         if not control.value:
             control.value = folder
             control.select_all()  # typing a path replaces the suggested folder
-
-    def _say(self, text: str, *, error: bool) -> None:
-        note = self.query_one("#key-export-result", Static)
-        note.update(Text(text))  # paths may hold brackets: not markup
-        note.set_class(error, "-error")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#export")

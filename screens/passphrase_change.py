@@ -72,12 +72,13 @@ class ChangePassphraseDialog(FieldlogModal[str | None]):
     def _field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
 
-    def _clear_errors(self) -> None:
+    def _current_if_ready(self) -> str | None:
+        """Clears the errors shown, then gives the current passphrase ("" when there is none yet);
+        None while the keys are being written, or after saying it is missing."""
+        if self.busy:
+            return None
         for field in self.query(FormField):
             field.set_error(None)
-
-    def _current(self) -> str | None:
-        """The current passphrase, or None after saying it is missing."""
         if not self.protected:
             return ""
         current = self._field("current")
@@ -98,10 +99,7 @@ class ChangePassphraseDialog(FieldlogModal[str | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        if self.busy:
-            return
-        self._clear_errors()
-        current = self._current()
+        current = self._current_if_ready()
         if current is None:
             return
         new, again = self._field("new"), self._field("again")
@@ -119,10 +117,7 @@ class ChangePassphraseDialog(FieldlogModal[str | None]):
 
     @on(Button.Pressed, "#remove")
     def remove_pressed(self) -> None:
-        if self.busy:
-            return
-        self._clear_errors()
-        current = self._current()
+        current = self._current_if_ready()
         if current is None:
             return
         self._start(_("Removing the passphrase…"))
