@@ -23,6 +23,7 @@ from fieldlog.keys.files import (
 from fieldlog.keys.material import ROLES, PublicKeys, SecretKeys, is_protected
 
 OWN, RETIRED, PENDING, TRUSTED, REVOKED = "own", "retired", "pending", "trusted", "revoked"
+PUBLIC_SUFFIX = ".fieldlog-key"  # a public key card, as another office receives it
 _COLUMNS = "key_id, office_id, code, name, country, role, signing_key, encryption_key, status, learned_from, decided_at, decided_by"
 
 
@@ -176,8 +177,6 @@ def export_card(db: Database, out: Path) -> Path:
     write_atomically(out, lambda handle: handle.write(card_bytes(own.public)))
     return out
 
-
-PUBLIC_SUFFIX = ".fieldlog-key"
 
 
 def read_card(path: Path | str) -> PublicKeys:
