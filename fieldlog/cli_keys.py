@@ -128,9 +128,10 @@ def cmd_export(args) -> int:
 
     db = open_from_args(args)
     path = export_card(db, Path(args.out))
+    own = own_key(db)
     print(_("Public key of {office} written to {path}. It holds no secret: give it to the other office, then "
             "read them this fingerprint by phone: {fingerprint}").format(
-        office=own_key(db).code, path=path, fingerprint=own_key(db).fingerprint))
+        office=own.code, path=path, fingerprint=own.fingerprint))
     return 0
 
 

@@ -97,6 +97,12 @@ def _local(session):
 
 def ensure_own_keys(db: Database, *, passphrase: str | None = None, role: str | None = None) -> KnownKey:
     """This office's keys, made now if it has none (at init, or for a database from before keys)."""
+    if role is None:  # the usual case, before every export and import: nothing to write
+        with db.read() as session:
+            folder = keys_folder(db.path, _local(session).office_id)
+            own = next((k for k in all_keys(session).values() if k.status == OWN), None)
+        if own is not None and read_secret_file(folder) is not None and read_public_file(folder) == own.public:
+            return own
     with db.write() as session:
         local = _local(session)
         folder = keys_folder(db.path, local.office_id)
@@ -123,9 +129,7 @@ def ensure_own_keys(db: Database, *, passphrase: str | None = None, role: str | 
 
 
 def own_key(db: Database) -> KnownKey:
-    ensure_own_keys(db)
-    with db.read() as session:
-        return next(k for k in all_keys(session).values() if k.status == OWN)
+    return ensure_own_keys(db)
 
 
 def own_keys_folder(db: Database) -> Path:
