@@ -44,7 +44,7 @@ ROWS = {
     "row-period": ("summary",),
     "row-filters": ("summary",),
     "row-theme": ("summary",),
-    "row-anonymous": ("summary",),
+    "row-office": ("summary",),
 }
 FORMAT_LABELS = {"pdf": "PDF", "html": "HTML", "csv": "CSV", "xlsx": N_("XLSX (Excel)")}
 EVERY_DAY = ""  # the day Select's value for a sheet per day
@@ -93,6 +93,18 @@ def remember_folder(folder: Path) -> None:
         pass  # only a convenience for next time
 
 
+def refill_keeping_choice(select: Select, choices: list[tuple[str, str]], label_of) -> None:
+    """Give a filter its options again, sorted by label, keeping the one chosen even if no
+    longer offered (the records changed under it), without announcing a change."""
+    kept = select.value
+    if isinstance(kept, str) and kept not in {value for _label, value in choices}:
+        choices = [*choices, (label_of(kept), kept)]
+    with select.prevent(Select.Changed):
+        select.set_options(sorted(choices, key=lambda pair: pair[0]))
+        if isinstance(kept, str):
+            select.value = kept
+
+
 class ReportsScreen(FieldlogScreen):
     BINDINGS = [
         Binding("ctrl+s", "write", N_("Write file"), priority=True),
@@ -100,11 +112,12 @@ class ReportsScreen(FieldlogScreen):
 
     class ChoicesLoaded(Message):
         def __init__(self, workshops: list[tuple[str, str]], ranges: list[tuple[str, date, date]],
-                     countries: list[str], folder: str) -> None:
+                     countries: list[str], offices: list[tuple[str, str]], folder: str) -> None:
             super().__init__()
             self.workshops = workshops
             self.ranges = ranges
             self.countries = countries
+            self.offices = offices
             self.folder = folder
 
     class DaysLoaded(Message):
@@ -147,6 +160,7 @@ class ReportsScreen(FieldlogScreen):
         self._pending: ReportRequest | None = None  # the preview being built
         self._shown: ReportRequest | None = None  # the preview on screen
         self._status_kind = ""
+        self._office_labels: dict[str, str] = {}  # every office offered so far, by id
 
     # --- layout --------------------------------------------------------------------------
 
@@ -183,10 +197,11 @@ class ReportsScreen(FieldlogScreen):
                 yield Input(placeholder=_("any"), id="theme", compact=True)
                 yield Label(_("Pillar"), classes="label2")
                 yield Select(options(PILLARS), prompt=_("All pillars"), id="pillar", compact=True)
-            with Horizontal(id="row-anonymous", classes="row"):
-                yield Label(_("Anonymous"), classes="label")
-                yield Checkbox(_("No names and no descriptions: figures only, for donors"), id="anonymous",
-                               compact=True)
+            with Horizontal(id="row-office", classes="row"):
+                yield Label(_("Office"), classes="label")
+                yield Select([], prompt=_("All offices"), id="office", compact=True)
+                yield Checkbox(_("Anonymous, for donors"), id="anonymous", compact=True,
+                               tooltip=_("No names and no descriptions: figures only."))
             with Horizontal(classes="row"):
                 yield Label(_("Format"), classes="label")
                 yield Select([(_(FORMAT_LABELS[fmt]), fmt) for fmt in FORMATS], allow_blank=False, value="pdf",
@@ -231,16 +246,17 @@ class ReportsScreen(FieldlogScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="choices")
     def load_choices(self) -> None:
-        from fieldlog.services.workshops import list_workshops, workshop_choices, workshop_countries
+        from fieldlog.services.workshops import list_workshops, workshop_choices, workshop_countries, workshop_offices
 
         db = self.app.db
         workshops = workshop_choices(db)
         # The newest page is enough to find the workshop nearest today.
         ranges = [(row.id, row.start_date, row.end_date) for row in list_workshops(db).rows]
         countries = workshop_countries(db)
+        offices = workshop_offices(db)
         folder = remembered_folder()
         if not get_current_worker().is_cancelled:
-            self.post_message(self.ChoicesLoaded(workshops, ranges, countries, folder))
+            self.post_message(self.ChoicesLoaded(workshops, ranges, countries, offices, folder))
 
     def on_reports_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
         select = self.query_one("#workshop", Select)
@@ -257,13 +273,10 @@ class ReportsScreen(FieldlogScreen):
             select.set_options(message.workshops or [(_("No workshop yet"), NO_WORKSHOP)])
             if chosen in self._workshop_ids:
                 select.value = chosen
-        country = self.query_one("#country", Select)
-        codes = set(message.countries) | ({country.value} if isinstance(country.value, str) else set())
-        with self.prevent(Select.Changed):
-            kept = country.value
-            country.set_options(sorted(((country_name(c), c) for c in codes), key=lambda pair: pair[0]))
-            if isinstance(kept, str):
-                country.value = kept
+        refill_keeping_choice(self.query_one("#country", Select), [(country_name(c), c) for c in message.countries],
+                              country_name)
+        self._office_labels.update((office_id, label) for label, office_id in message.offices)
+        refill_keeping_choice(self.query_one("#office", Select), message.offices, self._office_labels.get)
         folder = self.query_one("#folder", Input)
         if not folder.value:
             folder.value = message.folder
@@ -340,6 +353,7 @@ class ReportsScreen(FieldlogScreen):
     @on(Select.Changed, "#day")
     @on(Select.Changed, "#country")
     @on(Select.Changed, "#pillar")
+    @on(Select.Changed, "#office")
     @on(Checkbox.Changed, "#anonymous")
     def choice_changed(self) -> None:
         self.schedule_preview(0)
@@ -387,11 +401,12 @@ class ReportsScreen(FieldlogScreen):
                 dates[name] = parse_date(text) if text else None
             except ValueError:
                 return None, Problem(_("{what}: type a date as {hint}.").format(what=what, hint=date_hint()), name)
-        country, pillar = (self.query_one(f"#{name}", Select).value for name in ("country", "pillar"))
+        country, pillar, office = (self.query_one(f"#{name}", Select).value for name in ("country", "pillar", "office"))
         filters = SummaryFilters(
             first=dates["first"], last=dates["last"],
             country=country if isinstance(country, str) else "",
             pillar=pillar if isinstance(pillar, str) else "",
+            office=office if isinstance(office, str) else "",
             **{name: self.query_one(f"#{name}", Input).value.strip() for name in ("programme", "funder", "theme")},
         )
         try:

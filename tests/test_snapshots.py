@@ -20,8 +20,8 @@ def no_reload_during_the_picture(monkeypatch):
     monkeypatch.setattr(screens.app, "WATCH_INTERVAL_S", 3600.0)
 
 
-async def settle(pilot, *, picture: bool = True) -> None:
-    """Let workers finish; with `picture`, also wait until the screen stops changing."""
+async def settle(pilot) -> None:
+    """Let workers finish, then wait until the screen stops changing."""
     app = pilot.app
     for _ in range(3):
         await pilot.pause()
@@ -29,32 +29,32 @@ async def settle(pilot, *, picture: bool = True) -> None:
     await pilot.pause()
     for field in app.screen.query(Input):
         field.cursor_blink = False
-    if not picture:
-        return
     # Workers, DataTables sizing their columns when idle, a dialog's background reloading: on a
     # loaded machine any of them may still change the picture. Wait until it stops changing.
     previous, same = None, 0
     for _ in range(60):
         await app.workers.wait_for_complete()
-        picture = app.export_screenshot()
-        same = same + 1 if picture == previous else 0
+        shot = app.export_screenshot()
+        same = same + 1 if shot == previous else 0
         if same == 2:
             break
-        previous = picture
+        previous = shot
         await pilot.pause(0.05)
 
 
 def keys(*presses: str):
     async def run_before(pilot) -> None:
-        await settle(pilot, picture=not presses)
-        for number, key in enumerate(presses, 1):
+        # The screen a dialog opens over must be whole first: a dialog can freeze the picture of
+        # what is behind it half-drawn.
+        await settle(pilot)
+        for key in presses:
             if key.startswith("type:"):
                 for char in key[5:]:
                     await pilot.press(char)
                 await pilot.pause(0.5)  # debounced searches and checks answer after a pause in typing
             else:
                 await pilot.press(key)
-            await settle(pilot, picture=number == len(presses))
+            await settle(pilot)
 
     return run_before
 

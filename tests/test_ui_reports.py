@@ -7,6 +7,7 @@ from datetime import date
 
 from textual import events
 from textual.widgets import Input, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from fieldlog.reports.document import Column, Document, Part, Table
 from fieldlog.services.stats import trained
@@ -193,6 +194,43 @@ async def test_programme_summary_counts_the_individuals_trained(demo_db, make_te
         await replace_text(pilot, "#last", "31/12/2021")
         await shows(pilot, screen, f"{expected} individuals trained")
         assert f"Individuals trained, each counted once | {expected}" in preview_text(screen)
+
+
+async def test_the_summary_can_be_limited_to_the_workshops_of_one_office(tmp_path, make_test_app):
+    """Offices that recorded workshops are offered; choosing one counts only its workshops."""
+    from fieldlog.services.attendance import enrol_participant, set_attendance
+    from fieldlog.services.participants import create_participant
+    from fieldlog.services.workshops import create_workshop
+    from tests.sync_helpers import Office, exchange
+
+    bamako, niamey = Office(tmp_path, "BKO"), Office(tmp_path, "NIA", "NE")
+    for office, people, country in ((bamako, 2, "ML"), (niamey, 3, "NE")):
+        day = date(2026, 3, 2)
+        workshop = create_workshop(office.db, title=f"Formation {office.code}", kind="training", start_date=day,
+                                   end_date=day, city="Ville", country=country, status="held")
+        for n in range(people):
+            person = create_participant(office.db, family_name=f"Nom{n}", given_names=office.code, sex="F",
+                                        country="ML")
+            enrolment = enrol_participant(office.db, workshop_id=workshop, participant_id=person)
+            set_attendance(office.db, enrolment_id=enrolment, day=day, present=True)
+    exchange(niamey, bamako)
+    app = make_test_app(bamako.db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        await choose_report(pilot, screen, 2)
+        await shows(pilot, screen, "5 individuals trained, 2 workshops organised")
+        offices = screen.query_one("#office", Select)
+        offices.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        listed = offices.query_one(SelectOverlay)
+        assert [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)] == [
+            "All offices", "BKO · Office BKO", "NIA · Office NIA"]  # as the list drops down
+        await pilot.press("down", "down", "enter")
+        await shows(pilot, screen, "3 individuals trained, 1 workshop organised")
+        assert "Office: Office NIA" in preview_text(screen)
+    bamako.close()
+    niamey.close()
 
 
 async def test_a_period_ending_before_it_starts_is_refused_inline(demo_db, make_test_app, tmp_path):

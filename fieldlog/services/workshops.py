@@ -11,7 +11,7 @@ from fieldlog.database import Database
 from fieldlog.dates import format_date
 from fieldlog.errors import NotFound
 from fieldlog.i18n import _
-from fieldlog.models import Attendance, Enrolment, MergeMap, Workshop, WorkshopBase
+from fieldlog.models import Attendance, Enrolment, MergeMap, Office, Workshop, WorkshopBase
 from fieldlog.services.common import PAGE_SIZE, Checker, Page
 from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold
@@ -171,6 +171,18 @@ def workshop_countries(db: Database) -> list[str]:
             select(func.distinct(Workshop.country)).where(Workshop.deleted == False, Workshop.country != "")  # noqa: E712
         ).scalars().all()
     return sorted(rows)
+
+
+def workshop_offices(db: Database) -> list[tuple[str, str]]:
+    """(label, office id) of the offices that recorded live workshops, for a filter."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Office.id, Office.code, Office.name)
+            .where(Office.deleted == False, Office.id.in_(  # noqa: E712
+                select(Workshop.origin_office).where(Workshop.deleted == False)))  # noqa: E712
+            .order_by(Office.code, Office.id)
+        ).all()
+    return [(f"{r.code} · {r.name}", r.id) for r in rows]
 
 
 def find_workshop_id(db: Database, wanted: str) -> str:
