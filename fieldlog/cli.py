@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from fieldlog import __version__
+from fieldlog.cli_common import whole_number
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import _, ngettext, set_language
 from fieldlog.settings import Settings, adopt_office_language, resolve_db_path, resolve_language
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help=_("create a demonstration database (unless it exists) and open it"))
     _common(demo, top=False)
-    demo.add_argument("--scale", type=int, metavar="N", help=_("generate N synthetic participants instead"))
+    demo.add_argument("--scale", type=whole_number, metavar="N", help=_("generate N synthetic participants instead"))
     demo.add_argument("--create-only", action="store_true", help=_("create the database without opening it"))
 
     stats = commands.add_parser("stats", help=_("print counts"))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+
+from fieldlog.i18n import _
+
 
 def open_from_args(args):
     """The database named by --db (or $FIELDLOG_DB, then the user data folder), opened and upgraded."""
@@ -9,3 +13,15 @@ def open_from_args(args):
     from fieldlog.settings import resolve_db_path
 
     return open_database(resolve_db_path(args.db))
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: a count of 0 or more, refused in the interface language (argparse's own
+    message names the Python type, "invalid int value")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("give a whole number, not {value!r}").format(value=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(_("give a number of 0 or more, not {value}").format(value=value))
+    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fieldlog.i18n import _
-from fieldlog.cli_common import open_from_args
+from fieldlog.cli_common import open_from_args, whole_number
 
 
 def register(commands, common) -> None:
@@ -20,7 +20,7 @@ def register(commands, common) -> None:
     common(listing, top=False)
     listing.add_argument("table", metavar=_("TABLE"), help=table_help)
     listing.add_argument("--json", action="store_true", help=_("a JSON array, for scripts"))
-    listing.add_argument("--limit", type=int, default=None, metavar="N", help=_("at most N pairs (default 200)"))
+    listing.add_argument("--limit", type=whole_number, default=None, metavar="N", help=_("at most N pairs (default 200)"))
     listing.set_defaults(handler=cmd_list)
 
     merge = actions.add_parser("merge", help=_("record that FROM_ID is the same as INTO_ID"))

@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from fieldlog.cli_common import open_from_args
+from fieldlog.cli_common import open_from_args, whole_number
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import _
 
@@ -29,7 +29,7 @@ def register(commands, common) -> None:
     output(signin)
     signin.add_argument("--workshop", required=True, metavar=_("WORKSHOP"), help=_("the workshop's id, its last 8 characters, or words of its title"))
     signin.add_argument("--day", metavar=_("DATE"), help=_("one day (dd/mm/yyyy or yyyy-mm-dd); default: every day"))
-    signin.add_argument("--blank", type=int, default=10, metavar="N", help=_("blank lines for walk-ins (default: 10)"))
+    signin.add_argument("--blank", type=whole_number, default=10, metavar="N", help=_("blank lines for walk-ins (default: 10)"))
     signin.set_defaults(handler=cmd_signin)
 
     attendance = kinds.add_parser("attendance", help=_("attendance summary of a workshop"))

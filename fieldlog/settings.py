@@ -33,6 +33,8 @@ class Settings:
     bundle_folder: str = ""
     # The folder a report was last written to.
     report_folder: str = ""
+    # The interface's colours, chosen from the command palette (a name Textual knows).
+    theme: str = ""
 
     @classmethod
     def load(cls) -> Settings:
@@ -74,6 +76,12 @@ def save_language(language: str) -> Settings:
     settings.language = language
     settings.save()
     return settings
+
+
+def save_theme(theme: str) -> None:
+    settings = Settings.load()
+    settings.theme = theme
+    settings.save()
 
 
 def language_of_country(country: str) -> str:

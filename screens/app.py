@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from fieldlog.i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
-from screens.commands import PROVIDERS, FieldlogCommandPalette
+from screens.commands import PROVIDERS, FieldlogCommandPalette, ThemeCommands
 
 if TYPE_CHECKING:
     from fieldlog.database import ChangeWatcher, Database
@@ -108,7 +108,11 @@ class FieldlogApp(App):
         self.unlocked_keys: SecretKeys | None = None
 
     def on_mount(self) -> None:
+        from fieldlog.settings import Settings
+
         self.translate_textual()
+        if (theme := Settings.load().theme) in self.available_themes:
+            self.theme = theme  # the one chosen last time
         if self.db is not None:
             self.check_office()
         else:
@@ -254,9 +258,7 @@ class FieldlogApp(App):
             self.push_screen(FieldlogCommandPalette(id="--command-palette"))
 
     def search_themes(self) -> None:
-        from textual.theme import ThemeProvider
-
-        self.push_screen(FieldlogCommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+        self.push_screen(FieldlogCommandPalette(providers=[ThemeCommands], placeholder=_("Search for themes…")))
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit: say which key does."""

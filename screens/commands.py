@@ -177,6 +177,54 @@ class DuplicateCommands(SectionProvider):
             yield _(title), _(help_text), self._open(table)
 
 
+# Textual's theme names in words a person reads: a theme's own name stays (it is a name), the
+# words "dark" and "light" are said in the interface language.
+THEME_NAMES = {
+    "textual": "Textual", "ansi": N_("Terminal colours"), "atom-one": "Atom One", "catppuccin-frappe":
+    "Catppuccin Frappé", "catppuccin-latte": "Catppuccin Latte", "catppuccin-macchiato": "Catppuccin Macchiato",
+    "catppuccin-mocha": "Catppuccin Mocha", "rose-pine": "Rosé Pine", "rose-pine-dawn": "Rosé Pine Dawn",
+    "rose-pine-moon": "Rosé Pine Moon", "tokyo-night": "Tokyo Night",
+}
+
+
+def theme_label(name: str, dark: bool) -> str:
+    """"Solarized (light)", "Terminal colours (dark)": what the theme menu shows."""
+    base = name.removesuffix("-dark").removesuffix("-light")
+    shown = _(THEME_NAMES[base]) if base in THEME_NAMES else base.replace("-", " ").title()
+    return _("{theme} (dark)").format(theme=shown) if dark else _("{theme} (light)").format(theme=shown)
+
+
+class ThemeCommands(Provider):
+    """Textual's theme menu, in the interface language; the theme chosen is kept for every start."""
+
+    def _commands(self):
+        themes = self.app.available_themes.values()
+        for label, name in sorted((theme_label(theme.name, theme.dark), theme.name) for theme in themes):
+            yield label, self._choose(name)
+
+    def _choose(self, name: str) -> Callable[[], None]:
+        def run() -> None:
+            from fieldlog.settings import save_theme
+
+            self.app.theme = name
+            try:
+                save_theme(name)
+            except OSError:
+                self.app.notify(_("The theme could not be kept for the next start."), severity="warning")
+
+        return run
+
+    async def discover(self) -> Hits:
+        for label, callback in self._commands():
+            yield DiscoveryHit(label, callback)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, callback in self._commands():
+            if (score := matcher.match(label)) > 0:
+                yield Hit(score, matcher.highlight(label), callback)
+
+
 PROVIDERS = (
     WorkshopCommands, ParticipantCommands, AgencyCommands, OutcomeCommands, GoCommands, SyncCommands,
     KeyCommands, ReportCommands, DuplicateCommands, SettingsCommands,

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -23,6 +23,7 @@ from fieldlog.vocabulary import (
     country_name, label,
 )
 from screens.base import FieldlogScreen
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class ConflictsScreen(FieldlogScreen):
             yield Static(
                 _("Enter: choose the value to keep for the selected field · Esc: back"), id="conflicts-help"
             )
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.title = _("Conflicts to review")

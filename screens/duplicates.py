@@ -11,13 +11,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import WorkerState, get_current_worker
 
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from fieldlog.vocabulary import country_name
 from screens.base import FieldlogScreen
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import clip
 
 CANDIDATES, MERGED = "candidates", "merged"
@@ -87,7 +88,7 @@ class DuplicatesScreen(FieldlogScreen):
         yield Header()
         yield Static("", id="duplicates-status", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="pairs")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.title = _(self.TITLE)

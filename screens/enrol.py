@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
 from fieldlog.errors import FieldlogError, ValidationError
@@ -20,6 +20,7 @@ from fieldlog.services.participants import ParticipantRow, get_participant, list
 from fieldlog.services.workshops import get_workshop
 from fieldlog.vocabulary import ROLES, options
 from screens.base import FieldlogModal
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import clip
 
 RESULTS_LIMIT = 50
@@ -75,7 +76,7 @@ class EnrolScreen(FieldlogModal[int]):
             yield Static("", id="enrol-count")
             yield Static("", id="enrol-message")
             yield Static(_("Enter: enrol the selected person · ↓: go to the list"), id="enrol-help")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#enrol-search", Input).focus()

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from fieldlog.errors import ValidationError
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal
+from widgets.fitting_footer import FittingFooter
 from widgets.form_field import FormField
 
 
@@ -98,7 +99,7 @@ class FormScreen(FieldlogModal[str | None]):
             with Horizontal(classes="form-buttons"):
                 yield Button(_("Save (Ctrl+S)"), id="save", variant="primary", compact=True)
                 yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.app.open_forms.add(self)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal
+from widgets.fitting_footer import FittingFooter
 
 
 # (section, [(keys, what they do)]), translated when shown.
@@ -95,7 +96,7 @@ class HelpScreen(FieldlogModal[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Markdown(help_text())
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from fieldlog.dates import format_moment
@@ -17,6 +17,7 @@ from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from fieldlog.services.history import HistoryEntry, record_history, record_label
 from screens.base import FieldlogModal
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import clip
 
 # More lines than anyone reads in a dialog; a DataTable slows with thousands.
@@ -53,7 +54,7 @@ class HistoryScreen(FieldlogModal[None]):
             rows.add_columns(_("When"), _("Office"), _("Person"), _("What"))
             yield rows
             yield Static(_("Loading…"), id="history-detail")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-rows", DataTable).focus()

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from fieldlog.dates import format_range
@@ -16,6 +16,7 @@ from fieldlog.formatting import format_number
 from fieldlog.i18n import _, ngettext
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label
 from screens.base import FieldlogScreen
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import clip, plain
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class HomeScreen(FieldlogScreen):
                 + "\n" + _("F7 Trash  F8 Sync  F9 Reports: sign-in sheets, attendance, figures"),
                 id="menu",
             )
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#latest", DataTable).focus()

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal, ResultLineMixin
 from screens.sync_export import folder_problem, remember_folder, remembered_folder
+from widgets.fitting_footer import FittingFooter
 from widgets.form_field import FormField
 
 
@@ -58,7 +59,7 @@ class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export (Ctrl+S)"), id="export", variant="primary", compact=True)
                 yield Button(_("Close (Esc)"), id="close", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def folder_field(self) -> FormField:

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Digits, Footer, Header, Static
+from textual.widgets import DataTable, Digits, Header, Static
 from textual.worker import get_current_worker
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogScreen
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class KeysScreen(FieldlogScreen):
             )
             yield Static("", id="keys-result")
         # Compact, as on the Sync screen: the four actions and the app's keys fit 80 columns.
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         # Not "Keys": Textual's keys panel has that word, for keyboard keys (Touches).

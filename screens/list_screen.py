@@ -12,12 +12,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 from textual.worker import get_current_worker
 
 from fieldlog.i18n import N_, _
 from fieldlog.services.common import PAGE_SIZE, Page
 from screens.base import FieldlogScreen
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import PagedTable
 
 SEARCH_DELAY_S = 0.15
@@ -47,7 +48,7 @@ class ListScreen(FieldlogScreen):
         yield Header()
         yield from self.compose_filters()
         yield PagedTable([_(c) for c in self.COLUMNS], id="rows")
-        yield Footer()
+        yield FittingFooter()
 
     def compose_filters(self) -> ComposeResult:
         yield Input(placeholder=_(self.SEARCH_PLACEHOLDER), id="search", compact=True)

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal
+from widgets.fitting_footer import FittingFooter
 from widgets.form_field import FormField
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class PassphraseDialog(FieldlogModal["SecretKeys | None"]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Unlock (Enter)"), id="unlock", variant="primary", compact=True)
                 yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def field(self) -> FormField:

@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal
+from widgets.fitting_footer import FittingFooter
 from widgets.form_field import FormField
 
 MIN_LENGTH = 8
@@ -64,7 +65,7 @@ class ChangePassphraseDialog(FieldlogModal[str | None]):
                 if self.protected:
                     yield Button(_("Remove the passphrase"), id="remove", variant="warning", compact=True)
                 yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query(FormField).first().control.focus()

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from fieldlog.dates import date_hint, format_date, parse_date
@@ -27,6 +27,7 @@ from fieldlog.reports.requests import ReportRequest, build_report, default_day, 
 from fieldlog.reports.signin_sheet import MAX_WALK_IN_LINES, WALK_IN_LINES
 from fieldlog.vocabulary import PILLARS, country_name, options
 from screens.base import FieldlogScreen
+from widgets.fitting_footer import FittingFooter
 from widgets.report_preview import ReportPreview
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ class ReportsScreen(FieldlogScreen):
                 yield Button(_("Write file"), id="write", variant="primary", compact=True)
             yield Static("", id="report-status")
         yield ReportPreview(id="preview")
-        yield Footer()
+        yield FittingFooter()
 
     async def on_mount(self) -> None:
         self.title = _("Reports")

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from fieldlog.errors import ValidationError
 from fieldlog.i18n import LANGUAGE_NAMES, N_, _, current_language
 from fieldlog.settings import save_language
 from screens.base import FieldlogModal
+from widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
     from fieldlog.services.offices import OfficeInfo
@@ -71,7 +72,7 @@ class SettingsScreen(FieldlogModal[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save (Ctrl+S)"), id="choose", variant="primary", compact=True)
                 yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         languages = self.query_one("#language", OptionList)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from fieldlog.dates import format_moment
@@ -19,6 +19,7 @@ from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from screens.base import FieldlogScreen
 from screens.sync_export import FIRST_BUNDLE, with_key_only_offices
+from widgets.fitting_footer import FittingFooter
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class SyncScreen(FieldlogScreen):
             )
             yield Static("", id="waiting")
         # Compact: five keys and the app's own fit 80 columns only so, in English and in French.
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.title = _("Sync")

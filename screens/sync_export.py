@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, ProgressBar, Select, Static
+from textual.widgets import Button, Input, ProgressBar, Select, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from screens.bundle_dialog import BundleDialog
+from widgets.fitting_footer import FittingFooter
 from widgets.form_field import FormField
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ class ExportDialog(BundleDialog):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export (Ctrl+S)"), id="export", variant="primary", compact=True)
                 yield Button(_("Close (Esc)"), id="close", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-progress").display = False

@@ -16,13 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ScreenResultType
-from textual.widgets import Button, Footer, Input, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogModal, ResultLineMixin
 from screens.sync_export import remembered_folder
+from widgets.fitting_footer import FittingFooter
 from widgets.form_field import FormField
 
 
@@ -88,7 +89,7 @@ class TickedFilesDialog(ResultLineMixin, FieldlogModal[ScreenResultType]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Import (Ctrl+S)"), id="import", variant="primary", compact=True)
                 yield Button(_("Close (Esc)"), id="close", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def compose_progress(self) -> ComposeResult:
         """Between the list and the result line: none, unless importing takes a while."""

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from fieldlog.dates import format_range
@@ -27,6 +27,7 @@ from fieldlog.services.workshops import WorkshopPublic, get_workshop
 from fieldlog.vocabulary import WORKSHOP_KINDS, WORKSHOP_STATUSES, label, place
 from screens.base import FieldlogScreen
 from widgets.attendance_grid import ABSENT, PRESENT, UNMARKED, AttendanceGrid
+from widgets.fitting_footer import FittingFooter
 
 
 class WorkshopDetailScreen(FieldlogScreen):
@@ -92,13 +93,15 @@ class WorkshopDetailScreen(FieldlogScreen):
             _("No one enrolled yet: press i to enrol participants."), id="empty-hint", classes="-hidden"
         )
         yield AttendanceGrid(id="attendance")
-        yield Static(
-            _("{present} present   {absent} absent   {unmarked} not marked").format(
-                present=PRESENT, absent=ABSENT, unmarked=UNMARKED
-            ),
-            id="legend",
-        )
-        yield Footer(compact=True, show_command_palette=False)
+        with Horizontal(id="legend"):
+            yield Static(
+                _("{present} present   {absent} absent   {unmarked} not marked").format(
+                    present=PRESENT, absent=ABSENT, unmarked=UNMARKED
+                ),
+            )
+            # Two keys the footer has no room for at 80 columns.
+            yield Static(_("Esc back · F10 history"), id="more-keys")
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.title = _("Workshop")

@@ -91,7 +91,8 @@ def test_help_in_french(capsys):
     (["frob"], "choix non valide : 'frob' (choisir parmi"),
     (["stats", "--bogus"], "arguments non reconnus : --bogus"),
     (["init", "--office", "X"], "les arguments suivants sont obligatoires : --name, --country"),
-    (["demo", "--scale", "many"], "argument --scale : valeur int non valide : 'many'"),
+    (["demo", "--scale", "many"], "argument --scale : donnez un nombre entier, pas 'many'"),
+    (["report", "signin", "--workshop", "x", "--blank", "-3"], "argument --blank : donnez un nombre positif ou nul, pas -3"),
     (["--db"], "argument --db : un argument attendu"),
 ])
 def test_argparse_mistakes_in_french(capsys, argv, said):
@@ -260,6 +261,36 @@ async def test_the_palette_speaks_french(db, make_test_app):
         await pilot.pause(0.8)
         options = app.screen.query_one(CommandList)
         assert "Aucune correspondance" in str(options.get_option_at_index(0).prompt.renderable)
+
+
+async def test_the_theme_menu_speaks_french_and_the_choice_is_kept(db, make_test_app):
+    from textual.command import CommandList
+
+    set_language("fr")
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "thème")
+        await wait_until(pilot, app, lambda: app.screen.query_one(CommandList).option_count > 0, "the Theme command")
+        await pilot.press("enter")
+        await wait_until(pilot, app, lambda: app.screen.query_one(CommandList).option_count > 10, "the theme list")
+        listed = app.screen.query_one(CommandList)
+        labels = [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)]
+        assert "Couleurs du terminal (sombre)" in labels and "Solarized (clair)" in labels
+        assert not [label for label in labels if "dark" in label.lower() or "light" in label.lower()]
+        await type_text(pilot, "nord")
+        await wait_until(pilot, app, lambda: "Nord (sombre)" in str(
+            app.screen.query_one(CommandList).get_option_at_index(0).prompt), "Nord")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.theme == "nord"
+    assert Settings.load().theme == "nord"
+    again = make_test_app(db)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"  # as chosen last time
 
 
 async def test_selects_speak_french(blank_db, make_test_app):

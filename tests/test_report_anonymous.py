@@ -217,9 +217,9 @@ async def test_the_reports_screen_writes_an_anonymous_summary(db, programme, mak
     app = make_test_app(db)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_reports(pilot)
-        assert not screen.query_one("#row-anonymous").display  # a sign-in sheet names its participants
+        assert not screen.query_one("#row-office").display  # a sign-in sheet names its participants
         await choose_report(pilot, screen, 2)
-        assert screen.query_one("#row-anonymous").display
+        assert screen.query_one("#row-office").display
         await replace_text(pilot, "#first", "01/01/2020")
         await shows(pilot, screen, "Arrestation de Moussa Traoré")
         screen.query_one("#anonymous", Checkbox).focus()
