@@ -241,6 +241,8 @@ def test_accented_names_survive_csv_and_xlsx_round_trips(db, people, tmp_path):
 @example(value="a\r\nb\x08", fmt="xlsx")
 @example(value="_x0041_ literally", fmt="xlsx")
 @example(value="=1+1", fmt="csv")
+@example(value="'=1+1", fmt="csv")
+@example(value="'quoted", fmt="csv")
 def test_any_text_survives_a_round_trip_unchanged(db, people, tmp_path, value, fmt):
     try:
         participants.update_participant(db, people["traore"], family_name="T" + value, sex="M", function=value)
@@ -253,6 +255,17 @@ def test_any_text_survives_a_round_trip_unchanged(db, people, tmp_path, value, f
     after = participants.get_participant(db, people["traore"])
     assert (summary.updated, summary.unchanged) == (0, 2)
     assert (after.family_name, after.function) == (before.family_name, before.function)
+
+
+def test_a_csv_export_never_hands_a_spreadsheet_a_formula(db, people, tmp_path):
+    """A name that came in a bundle is shown as text by Excel, not run."""
+    participants.update_participant(db, people["traore"], family_name="=HYPERLINK(\"http://x\")", sex="M",
+                                    function="+223 76 00 00 00")
+    out = tmp_path / "people.csv"
+    export_records(db, table="participants", fmt="csv", out=out)
+    cells = [cell for row in csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))) for cell in row]
+    assert "'=HYPERLINK(\"http://x\")" in cells and "'+223 76 00 00 00" in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
 
 
 def test_a_registration_list_without_ids_creates_participants(db, people, tmp_path, capsys):

@@ -7,7 +7,7 @@ then look at the SVGs in tests/__snapshots__/ before committing them.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 
 
@@ -30,16 +30,33 @@ async def settle(pilot) -> None:
     for field in app.screen.query(Input):
         field.cursor_blink = False
     # Workers, DataTables sizing their columns when idle, a dialog's background reloading: on a
-    # loaded machine any of them may still change the picture. Wait until it stops changing.
+    # loaded machine any of them may still change the picture. Wait until no table has rows
+    # waiting to be measured (a loaded machine was caught showing every column as narrow as
+    # its heading, three pictures in a row), then until the picture stops changing.
     previous, same = None, 0
-    for _ in range(60):
+    for _ in range(100):
         await app.workers.wait_for_complete()
+        if tables_to_measure(app):
+            same = 0
+            await pilot.pause(0.05)
+            continue
         shot = app.export_screenshot()
         same = same + 1 if shot == previous else 0
         if same == 2:
             break
         previous = shot
         await pilot.pause(0.05)
+
+
+def tables_to_measure(app) -> list[DataTable]:
+    """Tables, on any screen shown, that have rows or cells their column widths do not count
+    yet: Textual measures them when the table is next idle."""
+    return [
+        table
+        for screen in app.screen_stack
+        for table in screen.query(DataTable)
+        if table._require_update_dimensions or table._updated_cells
+    ]
 
 
 def keys(*presses: str):

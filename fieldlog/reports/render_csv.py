@@ -12,23 +12,21 @@ import io
 from datetime import date
 from typing import IO
 
+from fieldlog.formula_guard import guard
 from fieldlog.reports.document import Cell, Document, Facts, Kind, Note, Table
-
-# A spreadsheet runs a cell starting with these as a formula: such text gets a leading '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_csv(document: Document, binary: IO[bytes]) -> None:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     for part in document.parts:
-        writer.writerow([_text(part.heading)] + ([_text(part.subheading)] if part.subheading else []))
+        writer.writerow([guard(part.heading)] + ([guard(part.subheading)] if part.subheading else []))
         for block in part.blocks:
             if isinstance(block, Facts):
-                writer.writerows([_text(label), _text(value)] for label, value in block.items)
+                writer.writerows([guard(label), guard(value)] for label, value in block.items)
                 writer.writerow([])
             elif isinstance(block, Note):
-                writer.writerow([_text(block.text)])
+                writer.writerow([guard(block.text)])
                 writer.writerow([])
             elif isinstance(block, Table):
                 _write_table(writer, block)
@@ -36,10 +34,10 @@ def write_csv(document: Document, binary: IO[bytes]) -> None:
 
 
 def _write_table(writer, table: Table) -> None:
-    writer.writerow([_text(table.title)])
-    writer.writerow([_text(column.label) for column in table.columns])
+    writer.writerow([guard(table.title)])
+    writer.writerow([guard(column.label) for column in table.columns])
     if not table.rows and table.empty_text:
-        writer.writerow([_text(table.empty_text)])
+        writer.writerow([guard(table.empty_text)])
     for row in table.rows + table.footer:
         writer.writerow([_value(row[i] if i < len(row) else None, column.kind)
                          for i, column in enumerate(table.columns)])
@@ -55,8 +53,5 @@ def _value(value: Cell, kind: Kind) -> str:
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
-    return _text(value)
+    return guard(value)
 
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value

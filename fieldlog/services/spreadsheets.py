@@ -31,6 +31,7 @@ from sqlalchemy import select
 from fieldlog.database import Database
 from fieldlog.errors import FieldlogError, ValidationError
 from fieldlog.files import write_atomically
+from fieldlog.formula_guard import guard, unguard
 from fieldlog.i18n import _, ngettext
 from fieldlog.models import (
     Agency, AgencyBase, MergeMap, Outcome, OutcomeBase, Participant, ParticipantBase, SyncColumns, Workshop, WorkshopBase,
@@ -198,7 +199,7 @@ def _live_rows(db: Database, spec: TableSpec) -> Iterator[tuple]:
 def _text_cell(value: Any) -> str:
     if value is None:
         return ""
-    return value.isoformat() if isinstance(value, date) else str(value)
+    return value.isoformat() if isinstance(value, date) else guard(str(value))
 
 
 def _write_csv(stream: TextIO, spec: TableSpec, rows: Iterable[tuple], *, lineterminator: str) -> int:
@@ -320,7 +321,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
     # French Excel separates with ";" (the comma is its decimal mark).
     delimiter = ";" if header.count(";") > header.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return [[unguard(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as error:
         raise _cannot_read(path, f"{error}.") from None
 
