@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from fieldlog import __version__
-from fieldlog.cli_common import whole_number
+from fieldlog.cli_common import open_from_args, whole_number
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import _, ngettext, set_language
 from fieldlog.settings import Settings, adopt_office_language, resolve_db_path, resolve_language
@@ -156,7 +156,7 @@ def cmd_demo(args) -> int:
 def cmd_stats(args) -> int:
     from fieldlog.services.stats import stats
 
-    figures = stats(_open(resolve_db_path(args.db)))
+    figures = stats(open_from_args(args))
     if args.json:
         print(json.dumps(figures))
     else:

@@ -24,6 +24,7 @@ from fieldlog.vocabulary import (
 )
 from screens.base import FieldlogScreen
 from widgets.fitting_footer import FittingFooter
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class ConflictsScreen(FieldlogScreen):
         yield Header()
         with Vertical(id="conflicts"):
             yield Static("", id="conflicts-count")
-            table = DataTable(cursor_type="row", zebra_stripes=True, id="conflict-rows")
+            table = MeasuredTable(cursor_type="row", zebra_stripes=True, id="conflict-rows")
             table.add_columns(_("Record"), _("Field"), _("In force"), _("Other values"))
             yield table
             yield Static("", id="conflict-detail")

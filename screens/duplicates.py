@@ -19,6 +19,7 @@ from fieldlog.i18n import N_, _, ngettext
 from fieldlog.vocabulary import country_name
 from screens.base import FieldlogScreen
 from widgets.fitting_footer import FittingFooter
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip
 
 CANDIDATES, MERGED = "candidates", "merged"
@@ -87,7 +88,7 @@ class DuplicatesScreen(FieldlogScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="duplicates-status", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="pairs")
+        yield MeasuredTable(cursor_type="row", zebra_stripes=True, id="pairs")
         yield FittingFooter()
 
     def on_mount(self) -> None:

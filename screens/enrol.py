@@ -21,6 +21,7 @@ from fieldlog.services.workshops import get_workshop
 from fieldlog.vocabulary import ROLES, options
 from screens.base import FieldlogModal
 from widgets.fitting_footer import FittingFooter
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip
 
 RESULTS_LIMIT = 50
@@ -70,7 +71,7 @@ class EnrolScreen(FieldlogModal[int]):
             with Horizontal(id="enrol-bar"):
                 yield Input(placeholder=_("Type a name (accents do not matter)…"), id="enrol-search", compact=True)
                 yield Select(options(ROLES), allow_blank=False, value="participant", id="enrol-role", compact=True)
-            table = DataTable(cursor_type="row", zebra_stripes=True, id="enrol-results")
+            table = MeasuredTable(cursor_type="row", zebra_stripes=True, id="enrol-results")
             table.add_columns(_("Name"), _("Agency"), _("Function"), _("Enrolled"))
             yield table
             yield Static("", id="enrol-count")

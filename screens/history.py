@@ -18,6 +18,7 @@ from fieldlog.i18n import N_, _, ngettext
 from fieldlog.services.history import HistoryEntry, record_history, record_label
 from screens.base import FieldlogModal
 from widgets.fitting_footer import FittingFooter
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip
 
 # More lines than anyone reads in a dialog; a DataTable slows with thousands.
@@ -50,7 +51,7 @@ class HistoryScreen(FieldlogModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="history"):
             yield Static(_("History"), id="history-title")
-            rows = DataTable(cursor_type="row", zebra_stripes=True, id="history-rows")
+            rows = MeasuredTable(cursor_type="row", zebra_stripes=True, id="history-rows")
             rows.add_columns(_("When"), _("Office"), _("Person"), _("What"))
             yield rows
             yield Static(_("Loading…"), id="history-detail")

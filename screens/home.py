@@ -17,6 +17,7 @@ from fieldlog.i18n import _, ngettext
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label
 from screens.base import FieldlogScreen
 from widgets.fitting_footer import FittingFooter
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip, plain
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class HomeScreen(FieldlogScreen):
             yield Static("", id="unexported")
             yield Static("", id="peers")
             yield Static(_("Latest workshops"), classes="section-title")
-            table = DataTable(cursor_type="row", id="latest")
+            table = MeasuredTable(cursor_type="row", id="latest")
             table.add_columns(_("Dates"), _("Title"), _("Place"), _("Status"), _("Enrolled"))
             yield table
             yield Static(

@@ -20,6 +20,7 @@ from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from screens.base import FieldlogScreen
 from widgets.fitting_footer import FittingFooter
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class KeysScreen(FieldlogScreen):
                     yield Static("", id="own-digits")
                     yield Static("", id="own-protection")
             yield Static(_("Other offices' keys"), classes="section-title")
-            table = DataTable(cursor_type="row", id="key-rows")
+            table = MeasuredTable(cursor_type="row", id="key-rows")
             table.add_column(_("Office"), width=OFFICE_WIDTH, key="office")
             table.add_column(_("Status · role"), width=STATUS_WIDTH, key="status")
             table.add_column(_("Fingerprint"), width=FINGERPRINT_WIDTH, key="fingerprint")

@@ -20,6 +20,7 @@ from fieldlog.i18n import N_, _, ngettext
 from screens.base import FieldlogScreen
 from screens.sync_export import FIRST_BUNDLE, with_key_only_offices
 from widgets.fitting_footer import FittingFooter
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class SyncScreen(FieldlogScreen):
         yield Header()
         with Vertical(id="sync"):
             yield Static(_("Other offices"), classes="section-title")
-            table = DataTable(cursor_type="row", id="peers")
+            table = MeasuredTable(cursor_type="row", id="peers")
             table.add_columns(_("Office"), _("Name"), _("Pending"), _("Last import"), _("Last export"))
             yield table
             yield Static(

@@ -43,6 +43,17 @@ def test_init_rejects_unknown_country(tmp_path, capsys):
     assert "country" in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", [["stats"], ["keys", "show"], ["report", "summary"], ["bundle", "export", "--full", "--out", "x.fieldlog"],
+                                     ["records", "export", "participants"], ["duplicates", "list", "participants"]])
+def test_a_mistyped_db_is_refused_and_no_file_is_made(tmp_path, capsys, command):
+    missing = tmp_path / "fieldog.db"
+    assert main([*command, "--db", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"fieldlog: There is no database at {missing}: check --db, or make one with \"fieldlog init\" " \
+                  "or \"fieldlog demo\".\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_demo_create_only_is_seeded_from_the_seeds(tmp_path, capsys):
     db = str(tmp_path / "demo.db")
     assert main(["demo", "--create-only", "--db", db]) == 0

@@ -252,7 +252,7 @@ async def test_import_one_then_several_bundles_from_a_folder(offices, make_test_
         await settle(pilot)
         result = text_of(dialog, "#import-result")
         assert "NIA-1.fieldlog: 2 new changes from NIA" in result
-        assert "Records: 2 new" in result
+        assert "Records — new: 2," in result
         assert row(bko.db, "participant", first)["family_name"] == "Abdou"
 
         second = create_participant(nia.db, family_name="Moussa", given_names="Halima", sex="F", country="NE")

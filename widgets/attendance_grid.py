@@ -14,10 +14,10 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.widgets import DataTable
 
 from fieldlog.i18n import N_, _, current_language
 from fieldlog.vocabulary import ROLES, label
+from widgets.measured_table import MeasuredTable
 from widgets.paged_table import clip
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def mark_cell(present: bool | None) -> Text:
     return Text(ABSENT, style="bold red", justify="center")
 
 
-class AttendanceGrid(DataTable):
+class AttendanceGrid(MeasuredTable):
     DEFAULT_CSS = """
     AttendanceGrid {
         height: 1fr;

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from fieldlog.formatting import format_number
 from fieldlog.i18n import _
+from widgets.measured_table import MeasuredTable
 
 
 class PagedTable(Vertical):
@@ -40,7 +41,7 @@ class PagedTable(Vertical):
         self.page_total = 0
 
     def compose(self) -> ComposeResult:
-        table = DataTable(cursor_type="row", zebra_stripes=True)
+        table = MeasuredTable(cursor_type="row", zebra_stripes=True)
         table.add_columns(*self.columns)
         yield table
         yield Static("", classes="pager")

@@ -373,7 +373,9 @@ def summary_lines(summary: ImportSummary) -> list[str]:
                           new=summary.new_entries)]
     if not summary.changed_nothing:
         lines.append(
-            _("Records: {new} new, {updated} updated, {unchanged} unchanged; {conflicts} conflicts to review; {parked} waiting for their parent record.").format(
+            # Counts after colons: no word has to agree with a number (French plurals).
+            _("Records — new: {new}, updated: {updated}, unchanged: {unchanged}; conflicts to review: {conflicts}; "
+              "waiting for their parent record: {parked}.").format(
                 new=records[NEW], updated=records[UPDATED], unchanged=records[UNCHANGED],
                 conflicts=summary.conflicts, parked=summary.parked,
             )
