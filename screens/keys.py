@@ -64,9 +64,10 @@ class KeysScreen(FieldlogScreen):
         Binding("e", "export_key", N_("Export")),
         Binding("t", "trust", N_("Trust")),
         Binding("r", "revoke", N_("Revoke")),
-        # Not in the footer, which has room for the other four only at 80 columns: the line on
-        # the passphrase says "p", and Esc goes back as everywhere.
+        # Not in the footer, which has room for the other four only at 80 columns: the lines on
+        # the role and the passphrase say "o" and "p", and Esc goes back as everywhere.
         Binding("p", "passphrase", N_("Passphrase"), show=False),
+        Binding("o", "own_role", N_("This office's role"), show=False),
         Binding("escape", "back", N_("Back"), show=False),
     ]
 
@@ -152,7 +153,7 @@ class KeysScreen(FieldlogScreen):
 
         overview = self.overview = message.overview
         own = overview.own
-        self.query_one("#own-office", Static).update(Text(_("This office: {code} · {name} · {role}").format(
+        self.query_one("#own-office", Static).update(Text(_("This office: {code} · {name} · {role} (o: change)").format(
             code=own.code, name=own.public.name, role=describe_role(own.public.role))))
         first, second = fingerprint_lines(own.fingerprint)
         self.query_one("#fingerprint-1", Digits).update(first)
@@ -249,6 +250,28 @@ class KeysScreen(FieldlogScreen):
 
         self.app.push_screen(ChangePassphraseDialog(protected=self.overview.protected), changed)
 
+    def action_own_role(self) -> None:
+        from screens.confirm import ConfirmScreen
+
+        if self.overview is None:
+            return
+        own = self.overview.own
+        if own.public.role == "coordinator":
+            role, question, yes = "office", _(
+                "Make {office} an ordinary office? Its bundles will carry its own changes only, and no longer the "
+                "keys it trusts."), _("Make it an office")
+        else:
+            role, question, yes = "coordinator", _(
+                "Make {office} a coordinator? Its bundles will pass on the changes of every office it knows and "
+                "the list of keys it trusts. The other offices must then trust it as a coordinator (t on their "
+                "Keys screen)."), _("Make it a coordinator")
+
+        def answered(change: bool | None) -> None:
+            if change:
+                self.decide("role", own.key_id, role)
+
+        self.app.push_screen(ConfirmScreen(question.format(office=own.code), yes=yes, no=_("Leave it")), answered)
+
     def action_trust(self) -> None:
         from screens.key_trust import TrustDialog
 
@@ -299,10 +322,17 @@ class KeysScreen(FieldlogScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decide")
     def decide(self, what: str, key_id: str, role: str | None = None) -> None:
-        from fieldlog.keys.trust import revoke_key, trust_key
+        from fieldlog.keys.trust import revoke_key, set_own_role, trust_key
 
         try:
-            if what == "trust":
+            if what == "role":
+                key = set_own_role(self.app.db, role)
+                if key.public.role == "coordinator":
+                    outcome = _("{office} is a coordinator: its bundles pass on other offices' changes and the list "
+                                "of offices it trusts.")
+                else:
+                    outcome = _("{office} is an office: its bundles carry its own changes only.")
+            elif what == "trust":
                 key = trust_key(self.app.db, key_id, role=role)
                 if key.public.role == "coordinator":
                     outcome = _("{office} is trusted, as a coordinator: it may pass on other offices' changes and "

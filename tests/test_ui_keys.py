@@ -109,6 +109,33 @@ async def test_the_keys_screen_shows_this_office_and_how_to_start(db, make_test_
         assert isinstance(app.screen, SyncScreen)
 
 
+async def test_this_office_becomes_a_coordinator_and_back(db, make_test_app):
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_keys(pilot)
+        assert "· office (o: change)" in text_of(screen, "#own-office")
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "Make BKO a coordinator?" in app.screen.question
+        await pilot.press("n")  # asked, and left as it was
+        await settle(pilot)
+        assert own_key(db).public.role == "office"
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert own_key(db).public.role == "coordinator"
+        assert "BKO is a coordinator" in text_of(screen, "#keys-result")
+        assert "· coordinator (o: change)" in text_of(screen, "#own-office")
+        await pilot.press("o")
+        await settle(pilot)
+        assert "Make BKO an ordinary office?" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert own_key(db).public.role == "office"
+        assert "its own changes only" in text_of(screen, "#keys-result")
+
+
 async def test_export_the_key_card_says_where_and_what_to_read(db, make_test_app, stick):
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
