@@ -74,6 +74,34 @@ def test_concurrent_edits_of_one_field_keep_the_loser_as_a_conflict(offices):
         assert conflict_count(office.db) == 0
 
 
+def test_a_conflict_is_not_settled_into_an_agency_parent_cycle(offices):
+    """BKO puts the BIS under the DGPN; meanwhile Niamey puts the DGPN under the BIS and the
+    BIS under the ministry. Keeping BKO's value would make the BIS its own grandparent."""
+    from fieldlog.errors import ValidationError
+    from fieldlog.services.agencies import create_agency, update_agency
+
+    bko, nia, _hq = offices
+    bis = create_agency(bko.db, name="Brigade d'investigation spécialisée", acronym="BIS", country="ML")
+    dgpn = create_agency(bko.db, name="Direction générale de la police nationale", acronym="DGPN", country="ML")
+    ministry = create_agency(bko.db, name="Ministère de la sécurité", country="ML")
+    exchange(bko, nia)
+    update_agency(bko.db, bis, name="Brigade d'investigation spécialisée", acronym="BIS", country="ML",
+                  parent_id=dgpn)
+    update_agency(nia.db, dgpn, name="Direction générale de la police nationale", acronym="DGPN", country="ML",
+                  parent_id=bis)
+    update_agency(nia.db, bis, name="Brigade d'investigation spécialisée", acronym="BIS", country="ML",
+                  parent_id=ministry)  # later clock: wins
+    exchange(bko, nia)
+    conflict, = list_conflicts(bko.db)
+    assert conflict.column == "parent_id" and row(bko.db, "agency", bis)["parent_id"] == ministry
+    with pytest.raises(ValidationError) as refused:
+        resolve_conflict(bko.db, table="agency", record_id=bis, column="parent_id", value=dgpn)
+    assert "cannot be its own parent" in str(refused.value.errors["parent_id"])
+    assert conflict_count(bko.db) == 1 and row(bko.db, "agency", bis)["parent_id"] == ministry
+    resolve_conflict(bko.db, table="agency", record_id=bis, column="parent_id", value=ministry)
+    assert conflict_count(bko.db) == 0
+
+
 def test_an_edit_made_after_seeing_the_other_value_is_no_conflict(offices):
     bko, nia, _hq = offices
     person = create_participant(bko.db, family_name="Sidibé", given_names="Fanta", sex="F")

@@ -40,18 +40,26 @@ def _validate(db: Database, values: dict, agency_id: str | None = None) -> dict:
         "kind": check.choice("kind", values.get("kind") or "other", AGENCY_KINDS),
         "parent_id": values.get("parent_id") or None,
     }
-    parent = clean["parent_id"]
-    if parent:
+    if clean["parent_id"]:
         with db.read() as session:
-            seen = {agency_id}
-            while parent:
-                if parent in seen:
-                    check.fail("parent_id", _("An agency cannot be its own parent."))
-                    break
-                seen.add(parent)
-                parent = session.execute(select(Agency.parent_id).where(Agency.id == parent)).scalar_one_or_none()
+            if parent_makes_a_cycle(agency_id, clean["parent_id"], lambda agency: session.execute(
+                    select(Agency.parent_id).where(Agency.id == agency)).scalar_one_or_none()):
+                check.fail("parent_id", _("An agency cannot be its own parent."))
     check.check()
     return clean
+
+
+def parent_makes_a_cycle(agency_id: str | None, parent: str, parent_of) -> bool:
+    """Whether giving `agency_id` this parent would make it its own ancestor; `parent_of(id)`
+    reads an agency's parent. A cycle already among the ancestors (two offices each set the
+    other's agency as parent) counts too: it is refused rather than followed forever."""
+    seen = {agency_id}
+    while parent:
+        if parent in seen:
+            return True
+        seen.add(parent)
+        parent = parent_of(parent)
+    return False
 
 
 def create_agency(db: Database, **values) -> str:

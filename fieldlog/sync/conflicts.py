@@ -12,6 +12,7 @@ from fieldlog.database import Database
 from fieldlog.errors import NotFound, ValidationError
 from fieldlog.i18n import N_, _
 from fieldlog.models import SYNCED_TABLES
+from fieldlog.services.agencies import parent_makes_a_cycle
 from fieldlog.services.writer import raw_cursor, writing
 from fieldlog.sync.columns import table_columns, to_column_value
 from fieldlog.sync.fold import fold, load_entries
@@ -164,6 +165,10 @@ def resolve_conflict(db: Database, *, table: str, record_id: str, column: str, v
             raise ValidationError({column: _(
                 "This value names a record that has not arrived here yet: import the bundles from the other offices first."
             )})
+        if table == "agency" and column == "parent_id" and value and parent_makes_a_cycle(
+                record_id, value, lambda agency: (cursor.execute(
+                    "SELECT parent_id FROM agency WHERE id = ?", (agency,)).fetchone() or (None,))[0]):
+            raise ValidationError({column: _("An agency cannot be its own parent: keep the other value.")})
         column_value = to_column_value(spec, value)
         writer.update(
             SYNCED_TABLES[table], record_id, {column: column_value},
