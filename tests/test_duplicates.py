@@ -194,6 +194,24 @@ def test_merged_agency_is_hidden_and_its_people_show_the_survivor(db):
     assert len(agencies.list_agencies(db).rows) == 3
 
 
+def test_an_outcome_names_the_survivor_of_a_merged_agency(db):
+    from datetime import date
+
+    from fieldlog.services.outcomes import get_outcome, save_outcome
+
+    dpj = agencies.create_agency(db, name="Direction de la police judiciaire", acronym="DPJ", country="ML")
+    copy = agencies.create_agency(db, name="Direction police judiciaire", country="ML")
+    both = save_outcome(db, title="Cellule créée", kind="unit_created", outcome_date=date(2022, 6, 1), country="ML",
+                        agency_ids=[copy, dpj])
+    only_copy = save_outcome(db, title="Loi adoptée", kind="law_adopted", outcome_date=date(2022, 7, 1),
+                             country="ML", agency_ids=[copy])
+    merge_records(db, table="agency", from_id=copy, into_id=dpj)
+    assert get_outcome(db, both).agency_ids == [dpj]  # once, not twice
+    assert get_outcome(db, only_copy).agency_ids == [dpj]
+    unmerge_records(db, table="agencies", from_id=copy)
+    assert sorted(get_outcome(db, both).agency_ids) == sorted([copy, dpj])
+
+
 def test_chain_of_merges_maps_to_the_last_survivor(db):
     a, b, c = (person(db, "Touré", "Abdoulaye", sex="M") for _ in range(3))
     merge_records(db, table="participant", from_id=a, into_id=b)

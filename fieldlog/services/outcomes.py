@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from fieldlog.database import Database
 from fieldlog.errors import NotFound
 from fieldlog.i18n import _
-from fieldlog.models import Indicator, Outcome, OutcomeAgency, OutcomeBase, OutcomeWorkshop, SyncColumns
+from fieldlog.models import Indicator, MergeMap, Outcome, OutcomeAgency, OutcomeBase, OutcomeWorkshop, SyncColumns
 from fieldlog.services.common import PAGE_SIZE, Checker, Page
 from fieldlog.services.writer import Writer, writing
 from fieldlog.text import fold
@@ -140,7 +141,14 @@ def get_outcome(db: Database, outcome_id: str) -> OutcomeDetail:
             return model.outcome_id == outcome_id, model.deleted == False  # noqa: E712
 
         workshops = session.execute(select(OutcomeWorkshop.workshop_id).where(*live(OutcomeWorkshop))).scalars().all()
-        agencies = session.execute(select(OutcomeAgency.agency_id).where(*live(OutcomeAgency))).scalars().all()
+        # An agency merged as a duplicate is shown, and saved again, as the one it was merged into.
+        survivor = aliased(MergeMap)
+        agencies = dict.fromkeys(session.execute(
+            select(func.coalesce(survivor.into_id, OutcomeAgency.agency_id))
+            .select_from(OutcomeAgency)
+            .outerjoin(survivor, and_(survivor.table_name == "agency", survivor.record_id == OutcomeAgency.agency_id))
+            .where(*live(OutcomeAgency))
+        ).scalars().all())
         indicators = session.execute(
             select(Indicator).where(*live(Indicator)).order_by(Indicator.id)
         ).scalars().all()
