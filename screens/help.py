@@ -69,7 +69,7 @@ KEYS = [
         ("c", N_("In that question: trust it as a coordinator")),
         ("r", N_("Revoke the selected key (final)")),
         ("p", N_("Set, change or remove the passphrase")),
-        ("o", N_("Make this office a coordinator, or an ordinary office again")),
+        ("c", N_("Make this office a coordinator, or an ordinary office again")),
         ("Esc", N_("Back to Sync")),
     ]),
     (N_("Forms"), [

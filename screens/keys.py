@@ -65,9 +65,9 @@ class KeysScreen(FieldlogScreen):
         Binding("t", "trust", N_("Trust")),
         Binding("r", "revoke", N_("Revoke")),
         # Not in the footer, which has room for the other four only at 80 columns: the lines on
-        # the role and the passphrase say "o" and "p", and Esc goes back as everywhere.
+        # the role and the passphrase say "c" and "p", and Esc goes back as everywhere.
         Binding("p", "passphrase", N_("Passphrase"), show=False),
-        Binding("o", "own_role", N_("This office's role"), show=False),
+        Binding("c", "own_role", N_("This office's role"), show=False),
         Binding("escape", "back", N_("Back"), show=False),
     ]
 
@@ -153,7 +153,7 @@ class KeysScreen(FieldlogScreen):
 
         overview = self.overview = message.overview
         own = overview.own
-        self.query_one("#own-office", Static).update(Text(_("This office: {code} · {name} · {role} (o: change)").format(
+        self.query_one("#own-office", Static).update(Text(_("This office: {code} · {name} · {role} (c: change)").format(
             code=own.code, name=own.public.name, role=describe_role(own.public.role))))
         first, second = fingerprint_lines(own.fingerprint)
         self.query_one("#fingerprint-1", Digits).update(first)

@@ -113,21 +113,21 @@ async def test_this_office_becomes_a_coordinator_and_back(db, make_test_app):
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_keys(pilot)
-        assert "· office (o: change)" in text_of(screen, "#own-office")
-        await pilot.press("o")
+        assert "· office (c: change)" in text_of(screen, "#own-office")
+        await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen) and "Make BKO a coordinator?" in app.screen.question
         await pilot.press("n")  # asked, and left as it was
         await settle(pilot)
         assert own_key(db).public.role == "office"
-        await pilot.press("o")
+        await pilot.press("c")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert own_key(db).public.role == "coordinator"
         assert "BKO is a coordinator" in text_of(screen, "#keys-result")
-        assert "· coordinator (o: change)" in text_of(screen, "#own-office")
-        await pilot.press("o")
+        assert "· coordinator (c: change)" in text_of(screen, "#own-office")
+        await pilot.press("c")
         await settle(pilot)
         assert "Make BKO an ordinary office?" in app.screen.question
         await pilot.press("y")
