@@ -1,7 +1,9 @@
 """Text written to CSV for a spreadsheet: a cell that starts like a formula gets a leading ' so
 Excel and LibreOffice show it as typed instead of running it (a record synced from another
 office could otherwise carry "=HYPERLINK(…)" into a coordinator's spreadsheet). Text that
-starts with ' gets one more, so that reading the file back gives exactly what was written."""
+starts with ' gets one more, so that reading the file back gives exactly what was written.
+Every CSV read is unguarded, hand-made ones too: a cell typed as '=1 or '+223… comes in as
+=1 or +223…, the way a spreadsheet reads a leading '."""
 
 from __future__ import annotations
 

@@ -66,10 +66,10 @@ KEYS = [
         ("i", N_("Import another office's key file (.fieldlog-key)")),
         ("e", N_("Export this office's key file, for another office")),
         ("t / Enter", N_("Trust the selected key once the office has read you the same fingerprint")),
-        ("c", N_("In that question: trust it as a coordinator")),
+        ("c", N_("In the trust question: trust it as a coordinator")),
         ("r", N_("Revoke the selected key (final)")),
         ("p", N_("Set, change or remove the passphrase")),
-        ("c", N_("Make this office a coordinator, or an ordinary office again")),
+        ("c", N_("On the keys list: make this office a coordinator, or an ordinary office again")),
         ("Esc", N_("Back to Sync")),
     ]),
     (N_("Forms"), [

@@ -121,7 +121,6 @@ class KeysScreen(FieldlogScreen):
                 id="no-keys",
             )
             yield Static("", id="keys-result")
-        # Compact, as on the Sync screen: the four actions and the app's keys fit 80 columns.
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -346,7 +345,8 @@ class KeysScreen(FieldlogScreen):
         except FieldlogError as error:
             self.post_message(self.Refused(str(error)))
             return
-        self.post_message(self.Done(outcome.format(office=key.code), key.key_id))
+        # After a role change the cursor stays where it was: this office's key is not in the list.
+        self.post_message(self.Done(outcome.format(office=key.code), None if what == "role" else key.key_id))
 
     def on_keys_screen_done(self, message: Done) -> None:
         self.show_key = message.key_id

@@ -63,7 +63,6 @@ class SyncScreen(FieldlogScreen):
                 id="sync-note",
             )
             yield Static("", id="waiting")
-        # Compact: five keys and the app's own fit 80 columns only so, in English and in French.
         yield FittingFooter()
 
     def on_mount(self) -> None:

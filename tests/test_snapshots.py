@@ -27,8 +27,6 @@ async def settle(pilot) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
     await pilot.pause()
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
     # Workers, DataTables sizing their columns when idle, a dialog's background reloading: on a
     # loaded machine any of them may still change the picture. Wait until no table has rows
     # waiting to be measured (a loaded machine was caught showing every column as narrow as
@@ -36,6 +34,8 @@ async def settle(pilot) -> None:
     previous, same = None, 0
     for _ in range(100):
         await app.workers.wait_for_complete()
+        for field in app.screen.query(Input):  # inputs that appeared meanwhile too
+            field.cursor_blink = False
         if tables_to_measure(app):
             same = 0
             await pilot.pause(0.05)

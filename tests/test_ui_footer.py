@@ -7,7 +7,7 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from fieldlog.i18n import set_language
-from tests.ui_helpers import settle
+from tests.ui_helpers import settle, wait_until
 from widgets.fitting_footer import FittingFooter
 
 SCREENS = {
@@ -38,10 +38,9 @@ async def test_f1_help_is_whole_in_the_footer_at_80_columns(name, language, demo
         for key in SCREENS[name]:
             await pilot.press(key)
             await settle(pilot)
-        await pilot.pause(0.2)
-        key = help_key(app)
-        assert key.region.width > 0 and key.region.right <= 80, key.region
-        assert ("Aide" if language == "fr" else "Help") in str(key.render())
+        await wait_until(pilot, app, lambda: 0 < help_key(app).region.width and help_key(app).region.right <= 80,
+                         "F1 Help whole in the footer")
+        assert ("Aide" if language == "fr" else "Help") in str(help_key(app).render())
 
 
 async def test_a_wide_terminal_keeps_the_spaces_and_the_palette_key(demo_db, make_test_app):
@@ -54,8 +53,7 @@ async def test_a_wide_terminal_keeps_the_spaces_and_the_palette_key(demo_db, mak
         footer = app.screen.query_one(FittingFooter)
         assert not footer.compact and footer.show_command_palette
         await pilot.resize_terminal(80, 24)
-        await settle(pilot)
-        await pilot.pause(0.2)
+        await wait_until(pilot, app, lambda: app.screen.query_one(FittingFooter).compact, "the footer closed up")
         footer = app.screen.query_one(FittingFooter)
-        assert footer.compact and footer.show_command_palette  # closed up, and all still there
+        assert footer.show_command_palette  # closed up, and all still there
         assert help_key(app).region.right <= 80

@@ -168,7 +168,8 @@ def resolve_conflict(db: Database, *, table: str, record_id: str, column: str, v
         if table == "agency" and column == "parent_id" and value and parent_makes_a_cycle(
                 record_id, value, lambda agency: (cursor.execute(
                     "SELECT parent_id FROM agency WHERE id = ?", (agency,)).fetchone() or (None,))[0]):
-            raise ValidationError({column: _("An agency cannot be its own parent: keep the other value.")})
+            raise ValidationError({column: _(
+                "An agency cannot be its own parent: keep another value, or clear the parent in the agency's form.")})
         column_value = to_column_value(spec, value)
         writer.update(
             SYNCED_TABLES[table], record_id, {column: column_value},
