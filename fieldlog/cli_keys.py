@@ -1,4 +1,4 @@
-"""`fieldlog keys show|export|import|trust|revoke|passphrase|role`: who signs and who may read bundles."""
+"""`fieldlog keys show|export|import|trust|revoke|passphrase|role|renew`: who signs and who may read bundles."""
 
 from __future__ import annotations
 
@@ -57,6 +57,13 @@ def register(commands, common) -> None:
     common(role, top=False)
     role.add_argument("role", choices=("office", "coordinator"))
     role.set_defaults(handler=cmd_role)
+
+    renew = actions.add_parser("renew", help=_("new keys for this office, when its private keys may have been stolen"))
+    common(renew, top=False)
+    renew.add_argument("--passphrase", action="store_true",
+                       help=_("protect the new keys with a passphrase (asked; kept if the old keys had one)"))
+    renew.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    renew.set_defaults(handler=cmd_renew)
 
 
 def ask_passphrase(prompt: str) -> str | None:
@@ -221,4 +228,29 @@ def cmd_role(args) -> int:
             office=key.code))
     else:
         print(_("{office} is an office: its bundles carry its own changes only.").format(office=key.code))
+    return 0
+
+
+def cmd_renew(args) -> int:
+    from fieldlog.keys.trust import keys_are_protected, own_key, renew_own_keys
+
+    db = open_from_args(args)
+    old = own_key(db)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise FieldlogError(_("Renewing the keys is confirmed on a terminal, or with --yes."))
+        print(_("New keys for {office}: the old key is retired and deleted, and every other office must import and "
+                "trust the new one, comparing its fingerprint, before it accepts this office's bundles again.").format(
+            office=old.code))
+        answer = input(_("Make new keys? (y/n) "))
+        if answer.strip().lower() not in ("y", "yes", "o", "oui"):
+            print(_("Nothing was changed."))
+            return 1
+    passphrase = new_passphrase() if args.passphrase or keys_are_protected(db) else None
+    old, new = renew_own_keys(db, passphrase=passphrase)
+    print(_("New keys for {office}. Old fingerprint (retired): {old}").format(office=new.code, old=old.fingerprint))
+    print(_("New fingerprint: {new}").format(new=new.fingerprint))
+    print(_("Send the new key file (fieldlog keys export) to the other offices and read them the new fingerprint. "
+            "If the old keys may have been stolen, they revoke the old key: fieldlog keys revoke \"{old}\"").format(
+        old=old.fingerprint))
     return 0

@@ -298,3 +298,66 @@ def test_an_office_with_new_keys_is_trusted_again_by_its_code(programme, tmp_pat
         hq.receive(old_bundle)
     trust_key(nia.db, "HQ")  # NIA's database still trusts HQ: its trust is in the database
     assert hq.receive(nia.send(hq))[0].new_entries > 0
+
+
+def test_an_office_renews_its_keys_and_is_trusted_again(programme, tmp_path, capsys):
+    """BKO fears its private keys were copied: `keys renew` makes a new pair and deletes the old
+    one; HQ refuses the new signature until it trusts the new key, then revokes the old one."""
+    from fieldlog.keys.trust import renew_own_keys
+
+    hq, bko = programme.hq, programme.bko
+    folder = own_keys_folder(bko.db)
+    old, new = renew_own_keys(bko.db)
+    assert new.fingerprint != old.fingerprint and own_key(bko.db).key_id == new.key_id
+    assert {k.key_id: k.status for k in list_keys(bko.db)}[old.key_id] == "retired"
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(folder.name + ".")]  # nothing left beside it
+    assert load_secret(bko.db).public(office_id=old.public.office_id, code="BKO", name=old.public.name,
+                                      country="ML", role="office").key_id == new.key_id  # the pair matches
+    bundle = bko.send(hq)
+    with pytest.raises(BundleError, match="unknown here"):
+        hq.receive(bundle)
+    import_card(hq.db, export_card(bko.db, tmp_path / "bko-new.fieldlog-key"))
+    assert trust_key(hq.db, "BKO").key_id == new.key_id
+    assert main(["keys", "revoke", old.fingerprint, "--db", str(hq.db.path)]) == 0
+    assert hq.receive(bundle)[0].new_entries > 0
+    statuses = {k.fingerprint: k.status for k in list_keys(hq.db) if k.code == "BKO"}
+    assert statuses == {new.fingerprint: "trusted", old.fingerprint: "revoked"}
+
+
+def test_keys_renewed_halfway_leave_a_consistent_pair(programme, monkeypatch):
+    """A power cut between moving the old keys aside and putting the new ones in place: the
+    office has no keys folder, and makes a fresh pair whose halves match."""
+    from fieldlog.keys.trust import renew_own_keys
+
+    bko = programme.bko
+    moves = []
+    real_rename = Path.rename
+
+    def cut_after_the_first_move(self, target):
+        moves.append(target)
+        if len(moves) == 2:
+            raise OSError("power cut")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", cut_after_the_first_move)
+    with pytest.raises(OSError):
+        renew_own_keys(bko.db)
+    monkeypatch.setattr(Path, "rename", real_rename)
+    assert not own_keys_folder(bko.db).exists()
+    fresh = own_key(bko.db)  # made on first need, as for a lost folder
+    secret = load_secret(bko.db)
+    assert secret.public(office_id=fresh.public.office_id, code="BKO", name=fresh.public.name, country="ML",
+                         role="office").key_id == fresh.key_id
+
+
+def test_cli_renew_asks_first(programme, capsys):
+    db = str(programme.bko.db.path)
+    old = own_key(programme.bko.db)
+    assert main(["keys", "renew", "--db", db]) == 1  # no terminal here, and no --yes
+    assert "confirmed on a terminal, or with --yes" in capsys.readouterr().err
+    assert own_key(programme.bko.db).key_id == old.key_id
+    assert main(["keys", "renew", "--yes", "--db", db]) == 0
+    out = capsys.readouterr().out
+    new = own_key(programme.bko.db)
+    assert new.key_id != old.key_id
+    assert f"Old fingerprint (retired): {old.fingerprint}" in out and f"New fingerprint: {new.fingerprint}" in out

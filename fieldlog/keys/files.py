@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from fieldlog.files import write_atomically
@@ -52,3 +53,20 @@ def read_public_file(folder: Path) -> PublicKeys | None:
         return PublicKeys.from_card(json.loads(path.read_bytes()))
     except ValueError:
         return None
+
+
+def replace_folder(folder: Path, secret: bytes, card: bytes) -> None:
+    """Put new keys in place of those in `folder`, never one file of each: the new pair is
+    written to a folder beside it, the old folder is moved aside, the new one takes its name,
+    then the old one is deleted. Interrupted between the two moves, the office has no keys
+    folder, and makes a fresh, consistent pair the next time it needs one."""
+    fresh = folder.with_name(folder.name + ".new")
+    old = folder.with_name(folder.name + ".old")
+    for stale in (fresh, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    write_private(fresh / SECRET_NAME, secret)
+    write_private(fresh / PUBLIC_NAME, card)
+    if folder.exists():
+        folder.rename(old)
+    fresh.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)

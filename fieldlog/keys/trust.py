@@ -18,7 +18,8 @@ from fieldlog.database import Database
 from fieldlog.errors import FieldlogError, NotFound, NotInitialised
 from fieldlog.i18n import _
 from fieldlog.keys.files import (
-    PUBLIC_NAME, SECRET_NAME, card_bytes, keys_folder, read_public_file, read_secret_file, write_private,
+    PUBLIC_NAME, SECRET_NAME, card_bytes, keys_folder, read_public_file, read_secret_file, replace_folder,
+    write_private,
 )
 from fieldlog.keys.material import ROLES, PublicKeys, SecretKeys, is_protected
 
@@ -126,6 +127,18 @@ def ensure_own_keys(db: Database, *, passphrase: str | None = None, role: str | 
         mine = KnownKey(public=public, status=OWN, decided_at=_now(), decided_by=local.author)
         save_key(session, mine)
         return mine
+
+
+def renew_own_keys(db: Database, *, passphrase: str | None = None) -> tuple[KnownKey, KnownKey]:
+    """New key pairs for this office, when its private keys may have been stolen with a laptop
+    or a backup: the old key is retired here and its private part deleted; the other offices
+    trust the new one as they did the first (compare its fingerprint). Returns (old, new)."""
+    old = ensure_own_keys(db)
+    secret = SecretKeys.generate()
+    public = secret.public(office_id=old.public.office_id, code=old.code, name=old.public.name,
+                           country=old.public.country, role=old.public.role)
+    replace_folder(own_keys_folder(db), secret.to_bytes(passphrase), card_bytes(public))
+    return old, ensure_own_keys(db)  # which retires the old key in the table
 
 
 def own_key(db: Database) -> KnownKey:
