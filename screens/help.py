@@ -70,6 +70,7 @@ KEYS = [
         ("r", N_("Revoke the selected key (final)")),
         ("p", N_("Set, change or remove the passphrase")),
         ("c", N_("On the keys list: make this office a coordinator, or an ordinary office again")),
+        ("n", N_("New keys for this office, when its private keys may have been stolen")),
         ("Esc", N_("Back to Sync")),
     ]),
     (N_("Forms"), [

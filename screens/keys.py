@@ -49,8 +49,10 @@ def fingerprint_lines(fingerprint: str) -> tuple[str, str]:
 
 def status_text(key: KnownKey) -> str:
     """The status in a few words: which coordinator decided it, briefly."""
-    from fieldlog.keys.trust import describe_status
+    from fieldlog.keys.trust import RETIRED, describe_status
 
+    if key.status == RETIRED:
+        return _("former key, not used")  # this office's, before new keys were made: the column is narrow
     if key.learned_from and key.status in ("trusted", "revoked"):
         plain = describe_status(replace(key, learned_from=""))
         return _("{status}, via {code}").format(status=plain, code=key.learned_from)
@@ -68,6 +70,7 @@ class KeysScreen(FieldlogScreen):
         # the role and the passphrase say "c" and "p", and Esc goes back as everywhere.
         Binding("p", "passphrase", N_("Passphrase"), show=False),
         Binding("c", "own_role", N_("This office's role"), show=False),
+        Binding("n", "new_keys", N_("New keys"), show=False),
         Binding("escape", "back", N_("Back"), show=False),
     ]
 
@@ -79,10 +82,11 @@ class KeysScreen(FieldlogScreen):
     class Done(Message):
         """A decision was saved: say so, and show the key it was about."""
 
-        def __init__(self, outcome: str, key_id: str | None = None) -> None:
+        def __init__(self, outcome: str, key_id: str | None = None, *, renewed: bool = False) -> None:
             super().__init__()
             self.outcome = outcome
             self.key_id = key_id
+            self.renewed = renewed
 
     class Refused(Message):
         def __init__(self, reason: str) -> None:
@@ -271,6 +275,35 @@ class KeysScreen(FieldlogScreen):
 
         self.app.push_screen(ConfirmScreen(question.format(office=own.code), yes=yes, no=_("Leave it")), answered)
 
+    def action_new_keys(self) -> None:
+        from screens.confirm import ConfirmScreen
+
+        if self.overview is None:
+            return
+        protected = self.overview.protected
+
+        def answered(renew: bool | None) -> None:
+            if not renew:
+                return
+            if protected:
+                from screens.key_renew import RenewKeysDialog
+
+                self.app.push_screen(RenewKeysDialog(), lambda outcome: outcome and self.renewed(outcome))
+            else:
+                self.decide("renew", self.overview.own.key_id)
+
+        self.app.push_screen(ConfirmScreen(
+            _("Make new keys for {office}? Do it when this office's private keys may have been stolen (a laptop, a "
+              "backup). The old key is deleted, and every other office must trust the new one, comparing its "
+              "fingerprint, before it accepts this office's bundles again.").format(office=self.overview.own.code),
+            yes=_("Make new keys"), no=_("Keep these keys"),
+        ), answered)
+
+    def renewed(self, outcome: str) -> None:
+        self.app.unlocked_keys = None  # the keys unlocked this session are gone
+        self.say(outcome)
+        self.reload()
+
     def action_trust(self) -> None:
         from screens.key_trust import TrustDialog
 
@@ -321,10 +354,15 @@ class KeysScreen(FieldlogScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="decide")
     def decide(self, what: str, key_id: str, role: str | None = None) -> None:
-        from fieldlog.keys.trust import revoke_key, set_own_role, trust_key
+        from fieldlog.keys.trust import renew_own_keys, revoke_key, set_own_role, trust_key
 
         try:
-            if what == "role":
+            if what == "renew":
+                from screens.key_renew import renewal_outcome
+
+                old, key = renew_own_keys(self.app.db)
+                outcome = renewal_outcome(old, key)
+            elif what == "role":
                 key = set_own_role(self.app.db, role)
                 if key.public.role == "coordinator":
                     outcome = _("{office} is a coordinator: its bundles pass on other offices' changes and the list "
@@ -345,10 +383,14 @@ class KeysScreen(FieldlogScreen):
         except FieldlogError as error:
             self.post_message(self.Refused(str(error)))
             return
-        # After a role change the cursor stays where it was: this office's key is not in the list.
-        self.post_message(self.Done(outcome.format(office=key.code), None if what == "role" else key.key_id))
+        # After a change of this office's own keys the cursor stays where it was: they are not listed.
+        self.post_message(self.Done(outcome.format(office=key.code), None if what in ("role", "renew") else key.key_id,
+                                    renewed=what == "renew"))
 
     def on_keys_screen_done(self, message: Done) -> None:
+        if message.renewed:
+            self.renewed(message.outcome)
+            return
         self.show_key = message.key_id
         self.say(message.outcome)
         self.reload()

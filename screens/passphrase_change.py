@@ -44,17 +44,17 @@ class ChangePassphraseDialog(FieldlogModal[str | None]):
         self.protected = protected
         self.busy = False
 
+    def title_and_text(self) -> tuple[str, str]:
+        title = _("Change or remove the passphrase") if self.protected else _("Protect the keys with a passphrase")
+        return title, _("A passphrase protects this office's private keys if the laptop is lost or stolen. It is "
+                        "asked once a session, to export and import bundles. Nobody can recover a forgotten "
+                        "passphrase.")
+
     def compose(self) -> ComposeResult:
+        title, text = self.title_and_text()
         with Vertical(classes="dialog"):
-            yield Static(
-                _("Change or remove the passphrase") if self.protected else _("Protect the keys with a passphrase"),
-                classes="dialog-title",
-            )
-            yield Static(
-                _("A passphrase protects this office's private keys if the laptop is lost or stolen. It is asked "
-                  "once a session, to export and import bundles. Nobody can recover a forgotten passphrase."),
-                classes="dialog-text",
-            )
+            yield Static(title, classes="dialog-title")
+            yield Static(text, classes="dialog-text")
             if self.protected:
                 yield FormField("current", _("Current passphrase"), Input(password=True, compact=True))
             yield FormField("new", _("New passphrase"), Input(password=True, compact=True))
@@ -128,13 +128,21 @@ class ChangePassphraseDialog(FieldlogModal[str | None]):
         self.busy = True
         self.query_one("#passphrase-note", Static).update(note)
 
+    def write_keys(self, old: str | None, new: str | None) -> str:
+        """Runs in the worker: write the keys, and say what changed."""
+        from fieldlog.keys.trust import set_passphrase
+
+        set_passphrase(self.app.db, old=old, new=new)
+        if new is None:
+            return _("The passphrase is removed: the private keys are protected by the file's permissions only.")
+        return _("The private keys are protected by the passphrase; it is asked to export and import bundles.")
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="change")
     def change(self, old: str | None, new: str | None) -> None:
         from fieldlog.keys.material import WrongPassphrase
-        from fieldlog.keys.trust import set_passphrase
 
         try:
-            set_passphrase(self.app.db, old=old, new=new)
+            outcome = self.write_keys(old, new)
         except WrongPassphrase as error:
             self.post_message(self.Refused(str(error), wrong_current=True))
             return
@@ -146,10 +154,6 @@ class ChangePassphraseDialog(FieldlogModal[str | None]):
                 _("The keys could not be written: {reason}").format(reason=error.strerror or error),
                 wrong_current=False))
             return
-        if new is None:
-            outcome = _("The passphrase is removed: the private keys are protected by the file's permissions only.")
-        else:
-            outcome = _("The private keys are protected by the passphrase; it is asked to export and import bundles.")
         self.post_message(self.Changed(outcome))
 
     def on_change_passphrase_dialog_changed(self, message: Changed) -> None:

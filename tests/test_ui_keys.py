@@ -136,6 +136,66 @@ async def test_this_office_becomes_a_coordinator_and_back(db, make_test_app):
         assert "its own changes only" in text_of(screen, "#keys-result")
 
 
+async def test_new_keys_after_asking(db, make_test_app):
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_keys(pilot)
+        old = own_key(db)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "Make new keys for BKO?" in app.screen.question
+        await pilot.press("n")  # no: nothing changes
+        await settle(pilot)
+        assert own_key(db).key_id == old.key_id
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        new = own_key(db)
+        assert new.key_id != old.key_id
+        assert f"new fingerprint {new.fingerprint}" in text_of(screen, "#keys-result")
+        assert new.fingerprint in text_of(screen, "#own-digits")
+        assert shown_statuses(screen) == {"BKO": "former key, not used"}
+
+
+async def test_protected_keys_are_renewed_with_a_new_passphrase(db, make_test_app):
+    set_passphrase(db, old=None, new=PASSPHRASE)
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_keys(pilot)
+        old = own_key(db)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangePassphraseDialog)
+        await type_text(pilot, "short")
+        await pilot.press("tab")
+        await type_text(pilot, "short")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert own_key(db).key_id == old.key_id  # refused: too short, nothing made
+        app.screen.query_one("#field-new").control.value = "new sahel passphrase"
+        app.screen.query_one("#field-again").control.value = "new sahel passphrase"
+        await pilot.press("ctrl+s")
+        for _ in range(40):
+            await settle(pilot)
+            if isinstance(app.screen, KeysScreen):
+                break
+        new = own_key(db)
+        assert new.key_id != old.key_id and keys_are_protected(db)
+        assert load_secret_with(db, "new sahel passphrase").key_id == new.key_id
+        assert f"new fingerprint {new.fingerprint}" in text_of(screen, "#keys-result")
+
+
+def load_secret_with(db, passphrase: str):
+    from fieldlog.keys.trust import load_secret
+
+    key = own_key(db)
+    return load_secret(db, passphrase).public(office_id=key.public.office_id, code=key.code, name=key.public.name,
+                                              country=key.public.country, role=key.public.role)
+
+
 async def test_export_the_key_card_says_where_and_what_to_read(db, make_test_app, stick):
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
