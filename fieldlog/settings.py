@@ -45,6 +45,15 @@ class Settings:
             return cls()
         return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__ and isinstance(v, str)})
 
+    @classmethod
+    def update(cls, **changes: str) -> Settings:
+        """Change some settings in the file, keeping the others."""
+        settings = cls.load()
+        for name, value in changes.items():
+            setattr(settings, name, value)
+        settings.save()
+        return settings
+
     def save(self) -> None:
         folder = config_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -72,16 +81,7 @@ def resolve_language(cli_value: str | None, settings: Settings) -> str:
 
 def save_language(language: str) -> Settings:
     """The interface language chosen by the person (the Settings screen), kept for every start."""
-    settings = Settings.load()
-    settings.language = language
-    settings.save()
-    return settings
-
-
-def save_theme(theme: str) -> None:
-    settings = Settings.load()
-    settings.theme = theme
-    settings.save()
+    return Settings.update(language=language)
 
 
 def language_of_country(country: str) -> str:

@@ -204,11 +204,11 @@ class ThemeCommands(Provider):
 
     def _choose(self, name: str) -> Callable[[], None]:
         def run() -> None:
-            from fieldlog.settings import save_theme
+            from fieldlog.settings import Settings
 
             self.app.theme = name
             try:
-                save_theme(name)
+                Settings.update(theme=name)
             except OSError:
                 self.app.notify(_("The theme could not be kept for the next start."), severity="warning")
 

@@ -86,10 +86,8 @@ def remembered_folder() -> str:
 def remember_folder(folder: Path) -> None:
     from fieldlog.settings import Settings
 
-    settings = Settings.load()
-    settings.report_folder = str(folder)
     try:
-        settings.save()
+        Settings.update(report_folder=str(folder))
     except OSError:
         pass  # only a convenience for next time
 

@@ -57,10 +57,8 @@ def remembered_folder() -> str:
 def remember_folder(folder: Path) -> None:
     from fieldlog.settings import Settings
 
-    settings = Settings.load()
-    settings.bundle_folder = str(folder)
     try:
-        settings.save()
+        Settings.update(bundle_folder=str(folder))
     except OSError:
         pass  # only a convenience for next time
 
