@@ -161,7 +161,7 @@ def importtime(code: str) -> list[tuple[int, int, int, str]]:
 
 
 def report_imports(repeat: int = 3) -> None:
-    fieldlog_code = "import fieldlog.cli, fieldlog.schema, screens.app, screens.home"
+    fieldlog_code = "import fieldlog.cli, fieldlog.schema, fieldlog.screens.app, fieldlog.screens.home"
     bare_code = "import textual.app, textual.widgets; from textual.widgets import DataTable, Footer, Header"
     samples = {"fieldlog": [], "bare": []}
     runs = {}

@@ -51,7 +51,7 @@ import fieldlog.schema as schema  # noqa: E402
 # service functions as soon as their module is loaded, without importing anything early.
 _WATCHED = ("sqlalchemy", "sqlalchemy.orm", "sqlmodel", "fieldlog.database", "fieldlog.models",
             "fieldlog.services.participants", "fieldlog.services.stats", "fieldlog.services.offices",
-            "screens.participants", "alembic")
+            "fieldlog.screens.participants", "alembic")
 _PATCHES = {
     "fieldlog.services.participants": ("list_participants", "list_participants"),
     "fieldlog.services.stats": ("home_counts", "home_counts"),
@@ -91,9 +91,9 @@ class _Loader(importlib.abc.Loader):
 
 sys.meta_path.insert(0, _Watcher())
 wrap(schema, "open_database", "open_database")
-import screens.app as app_module  # noqa: E402
+import fieldlog.screens.app as app_module  # noqa: E402
 
-log("screens.app imported")
+log("fieldlog.screens.app imported")
 App = app_module.FieldlogApp
 _post = App.post_message
 _QUIET = {"Callback", "Prompt", "StateChanged", "InvokeLater", "Key", "Resize", "DescendantFocus",

@@ -172,7 +172,7 @@ def cmd_stats(args) -> int:
 
 
 def run_tui(db=None, *, db_path: Path | None = None, lang_option: str | None = None) -> int:
-    from screens.app import make_app
+    from fieldlog.screens.app import make_app
 
     app = make_app(db=db, db_path=db_path, lang_option=lang_option)
     app.run()

@@ -5,6 +5,7 @@ Alembic is imported only when an upgrade is needed (it costs ~0.4 s at start).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 import stat
@@ -26,10 +27,15 @@ if TYPE_CHECKING:
 REVISIONS = ("0001_initial", "0002_no_deleted_index", "0003_sync", "0004_office_keys")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The files SQLite keeps beside a database while it is open, or after a crash.
 COMPANIONS = ("-wal", "-shm", "-journal")
 _umask_lock = threading.Lock()
+
+
+def migrations_dir() -> Path:
+    """The Alembic environment: the repository's migrations/ folder, installed as fieldlog.migrations."""
+    spec = importlib.util.find_spec("fieldlog.migrations")
+    return Path(spec.submodule_search_locations[0])
 
 
 def _check_folder(path: Path) -> None:
@@ -120,7 +126,7 @@ def upgrade(database: Database, revision: str | None) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, HEAD)

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import fieldlog.models  # noqa: F401  (registers the tables on the metadata)
-from migrations.filters import include_object
+from fieldlog.migrations.filters import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fieldlog.i18n import N_
 from fieldlog.services.agencies import AgencyRow, list_agencies
 from fieldlog.vocabulary import AGENCY_KINDS, country_name, label
-from screens.list_screen import RecordListScreen
-from widgets.paged_table import clip
+from fieldlog.screens.list_screen import RecordListScreen
+from fieldlog.widgets.paged_table import clip
 
 
 class AgenciesScreen(RecordListScreen):
@@ -22,6 +22,6 @@ class AgenciesScreen(RecordListScreen):
         return [clip(row.name), row.acronym, label(AGENCY_KINDS, row.kind), country_name(row.country), clip(row.parent_name, 20)]
 
     def form(self, record_id: str | None):
-        from screens.agency_form import AgencyFormScreen
+        from fieldlog.screens.agency_form import AgencyFormScreen
 
         return AgencyFormScreen(record_id)

@@ -7,8 +7,8 @@ from typing import Any
 from fieldlog.i18n import N_, _
 from fieldlog.services.agencies import agency_choices, create_agency, get_agency, update_agency
 from fieldlog.vocabulary import AGENCY_KINDS, country_options, options
-from screens.form_screen import FormScreen, choice, text_input
-from widgets.form_field import FormField
+from fieldlog.screens.form_screen import FormScreen, choice, text_input
+from fieldlog.widgets.form_field import FormField
 
 
 class AgencyFormScreen(FormScreen):

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from fieldlog.i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
-from screens.commands import PROVIDERS, FieldlogCommandPalette, ThemeCommands
+from fieldlog.screens.commands import PROVIDERS, FieldlogCommandPalette, ThemeCommands
 
 if TYPE_CHECKING:
     from fieldlog.database import ChangeWatcher, Database
@@ -145,7 +145,7 @@ class FieldlogApp(App):
         if message.office is not None:
             self.set_office(message.office)
             return
-        from screens.setup import SetupScreen
+        from fieldlog.screens.setup import SetupScreen
 
         setup = SetupScreen()
         self.push_screen(setup, lambda office_id: self.setup_closed(office_id, setup.adopted_language))
@@ -209,7 +209,7 @@ class FieldlogApp(App):
         Input.BINDING_GROUP_TITLE = _("Input")
 
     def action_settings(self) -> None:
-        from screens.settings import SettingsScreen
+        from fieldlog.screens.settings import SettingsScreen
 
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen(lang_option=self.lang_option), self.settings_closed)
@@ -221,7 +221,7 @@ class FieldlogApp(App):
         if not any(form.dirty for form in self.open_forms):
             self.call_later(self.switch_language, language)
             return
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         def answered(now: bool | None) -> None:
             if now:
@@ -284,7 +284,7 @@ class FieldlogApp(App):
             self.notify(_("Failed to save screenshot"), title=_("Screenshot"), severity="error")
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from fieldlog.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -293,7 +293,7 @@ class FieldlogApp(App):
         if not any(form.dirty for form in self.open_forms):
             self.exit()
             return
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         def answered(quit_anyway: bool | None) -> None:
             if quit_anyway:

@@ -7,7 +7,7 @@ from textual import on
 from textual.message import Message
 from textual.widgets import Button
 
-from screens.base import FieldlogModal, ResultLineMixin
+from fieldlog.screens.base import FieldlogModal, ResultLineMixin
 
 
 class BundleDialog(ResultLineMixin, FieldlogModal[bool]):

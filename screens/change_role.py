@@ -11,7 +11,7 @@ from textual.widgets import Button, Select, Static
 
 from fieldlog.i18n import N_, _
 from fieldlog.vocabulary import ROLES, options
-from screens.base import FieldlogModal
+from fieldlog.screens.base import FieldlogModal
 
 
 class ChangeRoleScreen(FieldlogModal[str | None]):

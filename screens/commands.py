@@ -108,7 +108,7 @@ class KeyCommands(SectionProvider):
 
     def _open(self, action: str | None) -> Callable[[], None]:
         def show() -> None:
-            from screens.keys import KeysScreen
+            from fieldlog.screens.keys import KeysScreen
 
             screen = self.app.screen
             if not isinstance(screen, KeysScreen):
@@ -161,7 +161,7 @@ class DuplicateCommands(SectionProvider):
 
     def _open(self, table: str) -> Callable[[], None]:
         def run() -> None:
-            from screens.duplicates import DuplicatesScreen
+            from fieldlog.screens.duplicates import DuplicatesScreen
 
             screen = self.app.screen
             if isinstance(screen, DuplicatesScreen):

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal
+from fieldlog.screens.base import FieldlogModal
 
 
 # Translators: the key that answers "yes" in a confirmation (o, for oui).

@@ -22,10 +22,10 @@ from fieldlog.vocabulary import (
     AGENCY_KINDS, OUTCOME_KINDS, PILLARS, ROLES, SEX, VERIFICATION, WORKSHOP_KINDS, WORKSHOP_STATUSES,
     country_name, label,
 )
-from screens.base import FieldlogScreen
-from widgets.fitting_footer import FittingFooter
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip
 
 if TYPE_CHECKING:
     from fieldlog.sync.conflicts import ConflictRow, ConflictValue

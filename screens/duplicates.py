@@ -17,10 +17,10 @@ from textual.worker import WorkerState, get_current_worker
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from fieldlog.vocabulary import country_name
-from screens.base import FieldlogScreen
-from widgets.fitting_footer import FittingFooter
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip
 
 CANDIDATES, MERGED = "candidates", "merged"
 # Score (7 with its header) + two records (20 + 2 each) + reasons (25 + 2) = 78: 80 columns
@@ -222,7 +222,7 @@ class DuplicatesScreen(FieldlogScreen):
         pair = self.selected
         if pair is None or self.view != CANDIDATES:
             return
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         if other_way:
             from_id, from_name, into_id, into_name = pair.first_id, pair.first_name, pair.second_id, pair.second_name

@@ -19,10 +19,10 @@ from fieldlog.services.common import Page
 from fieldlog.services.participants import ParticipantRow, get_participant, list_participants
 from fieldlog.services.workshops import get_workshop
 from fieldlog.vocabulary import ROLES, options
-from screens.base import FieldlogModal
-from widgets.fitting_footer import FittingFooter
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip
 
 RESULTS_LIMIT = 50
 SEARCH_DELAY_S = 0.15
@@ -204,7 +204,7 @@ class EnrolScreen(FieldlogModal[int]):
     # --- a person not registered yet -----------------------------------------------------
 
     def action_new_participant(self) -> None:
-        from screens.participant_form import ParticipantFormScreen
+        from fieldlog.screens.participant_form import ParticipantFormScreen
 
         typed = self.query_one("#enrol-search", Input).value.strip()
 

@@ -15,9 +15,9 @@ from textual.widgets import Button, Input, Select, SelectionList, Static, TextAr
 
 from fieldlog.errors import ValidationError
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal
-from widgets.fitting_footer import FittingFooter
-from widgets.form_field import FormField
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.form_field import FormField
 
 
 def text_input(value: str = "", *, placeholder: str = "") -> Input:
@@ -231,7 +231,7 @@ class FormScreen(FieldlogModal[str | None]):
         """The record's history, over the form: what is typed here stays as it is."""
         if not (self.record_id and self.RECORD_TABLE):
             return
-        from screens.history import HistoryScreen
+        from fieldlog.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(table=self.RECORD_TABLE, record_id=self.record_id))
 
@@ -249,7 +249,7 @@ class FormScreen(FieldlogModal[str | None]):
         if not self.dirty:
             self.dismiss(None)
             return
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:

@@ -8,8 +8,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal
-from widgets.fitting_footer import FittingFooter
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.widgets.fitting_footer import FittingFooter
 
 
 # (section, [(keys, what they do)]), translated when shown.

@@ -16,10 +16,10 @@ from fieldlog.dates import format_moment
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from fieldlog.services.history import HistoryEntry, record_history, record_label
-from screens.base import FieldlogModal
-from widgets.fitting_footer import FittingFooter
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip
 
 # More lines than anyone reads in a dialog; a DataTable slows with thousands.
 SHOWN_AT_MOST = 500

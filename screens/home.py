@@ -15,10 +15,10 @@ from fieldlog.dates import format_range
 from fieldlog.formatting import format_number
 from fieldlog.i18n import _, ngettext
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label
-from screens.base import FieldlogScreen
-from widgets.fitting_footer import FittingFooter
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip, plain
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip, plain
 
 if TYPE_CHECKING:
     from fieldlog.services.stats import HomeCounts, HomeTrained
@@ -126,6 +126,6 @@ class HomeScreen(FieldlogScreen):
 
     @on(DataTable.RowSelected, "#latest")
     def open_workshop(self, event: DataTable.RowSelected) -> None:
-        from screens.workshop_detail import WorkshopDetailScreen
+        from fieldlog.screens.workshop_detail import WorkshopDetailScreen
 
         self.app.push_screen(WorkshopDetailScreen(event.row_key.value))

@@ -14,10 +14,10 @@ from textual.widgets import Button, Input, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal, ResultLineMixin
-from screens.sync_export import folder_problem, remember_folder, remembered_folder
-from widgets.fitting_footer import FittingFooter
-from widgets.form_field import FormField
+from fieldlog.screens.base import FieldlogModal, ResultLineMixin
+from fieldlog.screens.sync_export import folder_problem, remember_folder, remembered_folder
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.form_field import FormField
 
 
 class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):

@@ -14,7 +14,7 @@ from textual.widgets import Button
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from screens.ticked_files import FoundFile, TickedFilesDialog
+from fieldlog.screens.ticked_files import FoundFile, TickedFilesDialog
 
 KEY_SUFFIX = ".fieldlog-key"  # fieldlog.keys.trust.PUBLIC_SUFFIX
 

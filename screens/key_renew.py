@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fieldlog.i18n import _
-from screens.passphrase_change import ChangePassphraseDialog
+from fieldlog.screens.passphrase_change import ChangePassphraseDialog
 
 if TYPE_CHECKING:
     from fieldlog.keys.trust import KnownKey

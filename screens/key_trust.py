@@ -13,9 +13,9 @@ from textual.widgets import Button, Checkbox, Digits, Static
 
 from fieldlog.i18n import N_, _
 from fieldlog.vocabulary import country_name
-from screens.base import FieldlogModal
-from screens.confirm import YES_KEY
-from screens.keys import fingerprint_lines
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.screens.confirm import YES_KEY
+from fieldlog.screens.keys import fingerprint_lines
 
 if TYPE_CHECKING:
     from fieldlog.keys.trust import KnownKey

@@ -18,14 +18,14 @@ from textual.worker import get_current_worker
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogScreen
-from widgets.fitting_footer import FittingFooter
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip
 
 if TYPE_CHECKING:
     from fieldlog.keys.trust import KnownKey
-    from screens.key_import import KeysImported
+    from fieldlog.screens.key_import import KeysImported
 
 OFFICE_WIDTH = 19
 STATUS_WIDTH = 23  # "pas encore de confiance"
@@ -224,7 +224,7 @@ class KeysScreen(FieldlogScreen):
         self.app.pop_screen()
 
     def action_import_key(self) -> None:
-        from screens.key_import import KeyImportDialog
+        from fieldlog.screens.key_import import KeyImportDialog
 
         self.app.push_screen(KeyImportDialog(), self.key_imported)
 
@@ -237,12 +237,12 @@ class KeysScreen(FieldlogScreen):
         )]))
 
     def action_export_key(self) -> None:
-        from screens.key_export import KeyExportDialog
+        from fieldlog.screens.key_export import KeyExportDialog
 
         self.app.push_screen(KeyExportDialog())
 
     def action_passphrase(self) -> None:
-        from screens.passphrase_change import ChangePassphraseDialog
+        from fieldlog.screens.passphrase_change import ChangePassphraseDialog
 
         if self.overview is None:
             return
@@ -254,7 +254,7 @@ class KeysScreen(FieldlogScreen):
         self.app.push_screen(ChangePassphraseDialog(protected=self.overview.protected), changed)
 
     def action_own_role(self) -> None:
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         if self.overview is None:
             return
@@ -276,7 +276,7 @@ class KeysScreen(FieldlogScreen):
         self.app.push_screen(ConfirmScreen(question.format(office=own.code), yes=yes, no=_("Leave it")), answered)
 
     def action_new_keys(self) -> None:
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         if self.overview is None:
             return
@@ -286,7 +286,7 @@ class KeysScreen(FieldlogScreen):
             if not renew:
                 return
             if protected:
-                from screens.key_renew import RenewKeysDialog
+                from fieldlog.screens.key_renew import RenewKeysDialog
 
                 self.app.push_screen(RenewKeysDialog(), lambda outcome: outcome and self.renewed(outcome))
             else:
@@ -305,7 +305,7 @@ class KeysScreen(FieldlogScreen):
         self.reload()
 
     def action_trust(self) -> None:
-        from screens.key_trust import TrustDialog
+        from fieldlog.screens.key_trust import TrustDialog
 
         key = self._chosen()
         if key is None:
@@ -325,7 +325,7 @@ class KeysScreen(FieldlogScreen):
         self.app.push_screen(TrustDialog(key), answered)
 
     def action_revoke(self) -> None:
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         key = self._chosen()
         if key is None:
@@ -358,7 +358,7 @@ class KeysScreen(FieldlogScreen):
 
         try:
             if what == "renew":
-                from screens.key_renew import renewal_outcome
+                from fieldlog.screens.key_renew import renewal_outcome
 
                 old, key = renew_own_keys(self.app.db)
                 outcome = renewal_outcome(old, key)

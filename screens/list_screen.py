@@ -17,9 +17,9 @@ from textual.worker import get_current_worker
 
 from fieldlog.i18n import N_, _
 from fieldlog.services.common import PAGE_SIZE, Page
-from screens.base import FieldlogScreen
-from widgets.fitting_footer import FittingFooter
-from widgets.paged_table import PagedTable
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.paged_table import PagedTable
 
 SEARCH_DELAY_S = 0.15
 
@@ -179,7 +179,7 @@ class RecordListScreen(ListScreen):
         record_id = self.selected_id
         if not record_id:
             return
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:

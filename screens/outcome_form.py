@@ -12,11 +12,11 @@ from fieldlog.services.agencies import agency_choices
 from fieldlog.services.outcomes import IndicatorValue, get_outcome, save_outcome
 from fieldlog.services.workshops import workshop_choices
 from fieldlog.vocabulary import OUTCOME_KINDS, VERIFICATION, options
-from screens.form_screen import FormScreen, choice, text_input
-from screens.participant_form import countries_with, show_starts
-from widgets.form_field import FormField
-from widgets.indicator_editor import IndicatorEditor
-from widgets.multi_choice import MultiChoice
+from fieldlog.screens.form_screen import FormScreen, choice, text_input
+from fieldlog.screens.participant_form import countries_with, show_starts
+from fieldlog.widgets.form_field import FormField
+from fieldlog.widgets.indicator_editor import IndicatorEditor
+from fieldlog.widgets.multi_choice import MultiChoice
 
 
 def indicator_text(value: float) -> str:

@@ -6,8 +6,8 @@ from fieldlog.dates import format_date
 from fieldlog.i18n import N_
 from fieldlog.services.outcomes import OutcomeRow, list_outcomes
 from fieldlog.vocabulary import OUTCOME_KINDS, VERIFICATION, country_name, label
-from screens.list_screen import RecordListScreen
-from widgets.paged_table import clip
+from fieldlog.screens.list_screen import RecordListScreen
+from fieldlog.widgets.paged_table import clip
 
 
 class OutcomesScreen(RecordListScreen):
@@ -34,6 +34,6 @@ class OutcomesScreen(RecordListScreen):
         return row.title if row is not None else super().describe_selected()
 
     def form(self, record_id: str | None):
-        from screens.outcome_form import OutcomeFormScreen
+        from fieldlog.screens.outcome_form import OutcomeFormScreen
 
         return OutcomeFormScreen(record_id)

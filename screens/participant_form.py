@@ -18,8 +18,8 @@ from fieldlog.services.participants import (
     update_participant,
 )
 from fieldlog.vocabulary import SEX, country_options, options
-from screens.form_screen import FormScreen, choice, text_input
-from widgets.form_field import FormField
+from fieldlog.screens.form_screen import FormScreen, choice, text_input
+from fieldlog.widgets.form_field import FormField
 
 SIMILAR_DELAY_S = 0.3
 SIMILAR_SHOWN = 3
@@ -200,7 +200,7 @@ class ParticipantFormScreen(FormScreen):
         self.find_similar(*names, saving=True)
 
     def ask_save_anyway(self, names: tuple[str, str]) -> None:
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         def answered(save: bool | None) -> None:
             if save:

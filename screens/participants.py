@@ -5,8 +5,8 @@ from __future__ import annotations
 from fieldlog.i18n import N_
 from fieldlog.services.participant_search import ParticipantRow, list_participants
 from fieldlog.vocabulary import SEX, country_name, label
-from screens.list_screen import RecordListScreen
-from widgets.paged_table import clip
+from fieldlog.screens.list_screen import RecordListScreen
+from fieldlog.widgets.paged_table import clip
 
 
 class ParticipantsScreen(RecordListScreen):
@@ -33,6 +33,6 @@ class ParticipantsScreen(RecordListScreen):
         return row.display_name if row is not None else super().describe_selected()
 
     def form(self, record_id: str | None):
-        from screens.participant_form import ParticipantFormScreen
+        from fieldlog.screens.participant_form import ParticipantFormScreen
 
         return ParticipantFormScreen(record_id)

@@ -12,9 +12,9 @@ from textual.widgets import Button, Input, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal
-from widgets.fitting_footer import FittingFooter
-from widgets.form_field import FormField
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.form_field import FormField
 
 MIN_LENGTH = 8
 

@@ -26,9 +26,9 @@ from fieldlog.reports.output import FORMATS
 from fieldlog.reports.requests import ReportRequest, build_report, default_day, nearest_workshop
 from fieldlog.reports.signin_sheet import MAX_WALK_IN_LINES, WALK_IN_LINES
 from fieldlog.vocabulary import PILLARS, country_name, options
-from screens.base import FieldlogScreen
-from widgets.fitting_footer import FittingFooter
-from widgets.report_preview import ReportPreview
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.report_preview import ReportPreview
 
 if TYPE_CHECKING:
     from fieldlog.reports.document import Document
@@ -497,7 +497,7 @@ class ReportsScreen(FieldlogScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="write")
     def write_file(self, request: ReportRequest, fmt: str, folder_text: str) -> None:
         from fieldlog.reports.output import write_report
-        from screens.sync_export import folder_problem
+        from fieldlog.screens.sync_export import folder_problem
 
         folder = Path(folder_text).expanduser()
         if problem := folder_problem(folder):

@@ -16,8 +16,8 @@ from textual.widgets.option_list import Option
 from fieldlog.errors import ValidationError
 from fieldlog.i18n import LANGUAGE_NAMES, N_, _, current_language
 from fieldlog.settings import save_language
-from screens.base import FieldlogModal
-from widgets.fitting_footer import FittingFooter
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
     from fieldlog.services.offices import OfficeInfo

@@ -10,8 +10,8 @@ from fieldlog.i18n import _
 from fieldlog.services.offices import initialise_office
 from fieldlog.settings import adopt_office_language
 from fieldlog.vocabulary import country_options
-from screens.form_screen import FormScreen, choice, text_input
-from widgets.form_field import FormField
+from fieldlog.screens.form_screen import FormScreen, choice, text_input
+from fieldlog.widgets.form_field import FormField
 
 
 class SetupScreen(FormScreen):

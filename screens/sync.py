@@ -17,11 +17,11 @@ from textual.worker import get_current_worker
 from fieldlog.dates import format_moment
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
-from screens.base import FieldlogScreen
-from screens.sync_export import FIRST_BUNDLE, with_key_only_offices
-from widgets.fitting_footer import FittingFooter
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.sync_export import FIRST_BUNDLE, with_key_only_offices
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip
 
 if TYPE_CHECKING:
     from fieldlog.sync.status import SyncOverview
@@ -132,27 +132,27 @@ class SyncScreen(FieldlogScreen):
     # --- actions -------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from screens.sync_export import ExportDialog
+        from fieldlog.screens.sync_export import ExportDialog
 
         self.app.push_screen(ExportDialog(office_id=self.selected_office))
 
     def action_import_bundles(self) -> None:
-        from screens.sync_import import ImportDialog
+        from fieldlog.screens.sync_import import ImportDialog
 
         self.app.push_screen(ImportDialog())
 
     def action_conflicts(self) -> None:
-        from screens.conflicts import ConflictsScreen
+        from fieldlog.screens.conflicts import ConflictsScreen
 
         self.app.push_screen(ConflictsScreen())
 
     def action_keys(self) -> None:
-        from screens.keys import KeysScreen
+        from fieldlog.screens.keys import KeysScreen
 
         self.app.push_screen(KeysScreen())
 
     def action_duplicates(self) -> None:
         # Imported here: the duplicates screen is built separately and loads only when asked for.
-        from screens.duplicates import DuplicatesScreen
+        from fieldlog.screens.duplicates import DuplicatesScreen
 
         self.app.push_screen(DuplicatesScreen())

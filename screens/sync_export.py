@@ -16,9 +16,9 @@ from textual.widgets import Button, Input, ProgressBar, Select, Static
 from fieldlog.errors import FieldlogError
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
-from screens.bundle_dialog import BundleDialog
-from widgets.fitting_footer import FittingFooter
-from widgets.form_field import FormField
+from fieldlog.screens.bundle_dialog import BundleDialog
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.form_field import FormField
 
 if TYPE_CHECKING:
     from fieldlog.keys.material import SecretKeys
@@ -252,7 +252,7 @@ class ExportDialog(BundleDialog):
             self._say(message.reason, error=True)
 
     def on_export_dialog_locked(self) -> None:
-        from screens.passphrase import PassphraseDialog
+        from fieldlog.screens.passphrase import PassphraseDialog
 
         def unlocked(secret: SecretKeys | None) -> None:
             if secret is None:

@@ -15,9 +15,9 @@ from textual.widgets import Button, ProgressBar
 from fieldlog.dates import format_moment
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from screens.bundle_dialog import BundleDialog
-from screens.sync_export import remember_folder
-from screens.ticked_files import FoundFile, TickedFilesDialog
+from fieldlog.screens.bundle_dialog import BundleDialog
+from fieldlog.screens.sync_export import remember_folder
+from fieldlog.screens.ticked_files import FoundFile, TickedFilesDialog
 
 if TYPE_CHECKING:
     from fieldlog.keys.material import SecretKeys
@@ -143,7 +143,7 @@ class ImportDialog(TickedFilesDialog[bool], BundleDialog):
         self._say(message.reason, error=True)
 
     def on_import_dialog_locked(self, message: Locked) -> None:
-        from screens.passphrase import PassphraseDialog
+        from fieldlog.screens.passphrase import PassphraseDialog
 
         def unlocked(secret: SecretKeys | None) -> None:
             if secret is None:

@@ -21,10 +21,10 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from fieldlog.i18n import N_, _
-from screens.base import FieldlogModal, ResultLineMixin
-from screens.sync_export import remembered_folder
-from widgets.fitting_footer import FittingFooter
-from widgets.form_field import FormField
+from fieldlog.screens.base import FieldlogModal, ResultLineMixin
+from fieldlog.screens.sync_export import remembered_folder
+from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.form_field import FormField
 
 
 @dataclass(frozen=True)

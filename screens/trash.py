@@ -8,7 +8,7 @@ from textual.message import Message
 
 from fieldlog.i18n import N_, _
 from fieldlog.services.trash import TrashRow, list_trash, restore_record
-from screens.list_screen import ListScreen
+from fieldlog.screens.list_screen import ListScreen
 
 
 class TrashScreen(ListScreen):

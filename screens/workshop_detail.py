@@ -25,9 +25,9 @@ from fieldlog.i18n import N_, _, ngettext
 from fieldlog.services.attendance import Roster, change_role, set_attendance, set_day_attendance, workshop_roster
 from fieldlog.services.workshops import WorkshopPublic, get_workshop
 from fieldlog.vocabulary import WORKSHOP_KINDS, WORKSHOP_STATUSES, label, place
-from screens.base import FieldlogScreen
-from widgets.attendance_grid import ABSENT, PRESENT, UNMARKED, AttendanceGrid
-from widgets.fitting_footer import FittingFooter
+from fieldlog.screens.base import FieldlogScreen
+from fieldlog.widgets.attendance_grid import ABSENT, PRESENT, UNMARKED, AttendanceGrid
+from fieldlog.widgets.fitting_footer import FittingFooter
 
 
 class WorkshopDetailScreen(FieldlogScreen):
@@ -219,7 +219,7 @@ class WorkshopDetailScreen(FieldlogScreen):
         return True
 
     def action_enrol(self) -> None:
-        from screens.enrol import EnrolScreen
+        from fieldlog.screens.enrol import EnrolScreen
 
         # The header and the grid show who was enrolled; the screen reloads when it resumes.
         self.app.push_screen(EnrolScreen(self.workshop_id))
@@ -229,7 +229,7 @@ class WorkshopDetailScreen(FieldlogScreen):
         enrolment_id, name = grid.current_enrolment_id, grid.current_name
         if enrolment_id is None:
             return
-        from screens.confirm import ConfirmScreen
+        from fieldlog.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -252,7 +252,7 @@ class WorkshopDetailScreen(FieldlogScreen):
         enrolment_id = grid.current_enrolment_id
         if enrolment_id is None:
             return
-        from screens.change_role import ChangeRoleScreen
+        from fieldlog.screens.change_role import ChangeRoleScreen
 
         def chosen(role: str | None) -> None:
             if role and role != grid.roles.get(enrolment_id):
@@ -272,7 +272,7 @@ class WorkshopDetailScreen(FieldlogScreen):
     # --- the workshop itself -------------------------------------------------------------
 
     def action_edit(self) -> None:
-        from screens.workshop_form import WorkshopFormScreen
+        from fieldlog.screens.workshop_form import WorkshopFormScreen
 
         def closed(saved_id: str | None) -> None:
             if saved_id:
@@ -281,13 +281,13 @@ class WorkshopDetailScreen(FieldlogScreen):
         self.app.push_screen(WorkshopFormScreen(self.workshop_id), closed)
 
     def action_history(self) -> None:
-        from screens.history import HistoryScreen
+        from fieldlog.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(table="workshop", record_id=self.workshop_id))
 
     def action_print(self) -> None:
         """The Reports screen (F9), on this workshop's sign-in sheet."""
-        from screens.reports import ReportsScreen
+        from fieldlog.screens.reports import ReportsScreen
 
         self.app.switch_mode("reports")
         if isinstance(self.app.screen, ReportsScreen):

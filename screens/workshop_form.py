@@ -8,8 +8,8 @@ from fieldlog.dates import date_hint, format_date
 from fieldlog.i18n import N_, _
 from fieldlog.services.workshops import create_workshop, get_workshop, update_workshop
 from fieldlog.vocabulary import PILLARS, WORKSHOP_KINDS, WORKSHOP_STATUSES, country_options, options
-from screens.form_screen import FormScreen, choice, text_input
-from widgets.form_field import FormField
+from fieldlog.screens.form_screen import FormScreen, choice, text_input
+from fieldlog.widgets.form_field import FormField
 
 
 class WorkshopFormScreen(FormScreen):

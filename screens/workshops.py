@@ -16,8 +16,8 @@ from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _
 from fieldlog.services.workshops import WorkshopRow, list_workshops, workshop_countries, workshop_years
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label, options, place
-from screens.list_screen import RecordListScreen
-from widgets.paged_table import PagedTable, clip
+from fieldlog.screens.list_screen import RecordListScreen
+from fieldlog.widgets.paged_table import PagedTable, clip
 
 PLACE_WIDTH = 14
 # Place, status, enrolled, cell padding and the scrollbar; the dates vary; the title gets the rest.
@@ -138,12 +138,12 @@ class WorkshopsScreen(RecordListScreen):
     # --- opening -------------------------------------------------------------------------
 
     def form(self, record_id: str | None):
-        from screens.workshop_form import WorkshopFormScreen
+        from fieldlog.screens.workshop_form import WorkshopFormScreen
 
         return WorkshopFormScreen(record_id)
 
     def open_record(self, record_id: str) -> None:
-        from screens.workshop_detail import WorkshopDetailScreen
+        from fieldlog.screens.workshop_detail import WorkshopDetailScreen
 
         self.app.push_screen(WorkshopDetailScreen(record_id))
 

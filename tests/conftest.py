@@ -46,7 +46,7 @@ def demo_db(blank_db):
 
 @pytest.fixture
 def make_test_app():
-    from screens.app import make_app
+    from fieldlog.screens.app import make_app
 
     def build(database):
         return make_app(db=database, today=TODAY)

@@ -370,7 +370,7 @@ def test_duplicates_core_needs_no_terminal():
     import sys
 
     code = ("import fieldlog.services.duplicates, fieldlog.cli_duplicates, sys; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens', 'widgets')))")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith(('fieldlog.screens', 'fieldlog.widgets'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
 
@@ -379,8 +379,8 @@ def test_duplicates_core_needs_no_terminal():
 
 
 async def test_merge_then_undo_from_the_keyboard(db, trained_twice, make_test_app):
-    from screens.confirm import ConfirmScreen
-    from screens.duplicates import DuplicatesScreen
+    from fieldlog.screens.confirm import ConfirmScreen
+    from fieldlog.screens.duplicates import DuplicatesScreen
 
     first, second = trained_twice["first"], trained_twice["second"]
     app = make_test_app(db)

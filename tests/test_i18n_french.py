@@ -115,8 +115,8 @@ def test_argparse_mistakes_stay_english_in_english(capsys):
 
 
 async def test_settings_switch_the_language_at_once(db, make_test_app):
-    from screens.home import HomeScreen
-    from screens.settings import SettingsScreen
+    from fieldlog.screens.home import HomeScreen
+    from fieldlog.screens.settings import SettingsScreen
 
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -142,7 +142,7 @@ async def test_settings_switch_the_language_at_once(db, make_test_app):
 
 
 async def test_escape_leaves_the_language_as_it_was(db, make_test_app):
-    from screens.settings import SettingsScreen
+    from fieldlog.screens.settings import SettingsScreen
 
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -156,7 +156,7 @@ async def test_escape_leaves_the_language_as_it_was(db, make_test_app):
 
 
 async def test_settings_from_the_palette(db, make_test_app):
-    from screens.settings import SettingsScreen
+    from fieldlog.screens.settings import SettingsScreen
 
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -170,8 +170,8 @@ async def test_settings_from_the_palette(db, make_test_app):
 
 
 async def test_an_unsaved_form_is_not_lost_without_asking(db, make_test_app):
-    from screens.agency_form import AgencyFormScreen
-    from screens.confirm import ConfirmScreen
+    from fieldlog.screens.agency_form import AgencyFormScreen
+    from fieldlog.screens.confirm import ConfirmScreen
 
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -208,7 +208,7 @@ async def first_start(pilot, country: str) -> None:
 
 
 async def test_first_start_in_mali_speaks_french(blank_db, make_test_app):
-    from screens.home import HomeScreen
+    from fieldlog.screens.home import HomeScreen
 
     app = make_test_app(blank_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -220,7 +220,7 @@ async def test_first_start_in_mali_speaks_french(blank_db, make_test_app):
 
 
 async def test_first_start_in_ghana_keeps_the_language(blank_db, make_test_app):
-    from screens.home import HomeScreen
+    from fieldlog.screens.home import HomeScreen
 
     app = make_test_app(blank_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -231,8 +231,8 @@ async def test_first_start_in_ghana_keeps_the_language(blank_db, make_test_app):
 
 
 async def test_first_start_with_lang_option_keeps_it(blank_db):
-    from screens.app import make_app
-    from screens.home import HomeScreen
+    from fieldlog.screens.app import make_app
+    from fieldlog.screens.home import HomeScreen
 
     app = make_app(db=blank_db, lang_option="en")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -322,7 +322,7 @@ async def test_keys_speak_french(db, make_test_app):
 
 
 async def test_help_names_the_settings_key(db, make_test_app):
-    from screens.help import help_text
+    from fieldlog.screens.help import help_text
 
     assert "| Ctrl+O | Settings: interface language (Français, English) |" in help_text()
 
@@ -332,7 +332,7 @@ async def test_a_french_speaker_answers_oui_with_o(demo_db, make_test_app):
     from textual.widgets import Button
 
     from fieldlog.services.agencies import list_agencies
-    from screens.confirm import ConfirmScreen
+    from fieldlog.screens.confirm import ConfirmScreen
 
     set_language("fr")
     before = list_agencies(demo_db).total

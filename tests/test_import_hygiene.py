@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 CORE_MODULES = [
     "fieldlog", "fieldlog.cli", "fieldlog.models", "fieldlog.schema", "fieldlog.demo",
@@ -21,7 +23,7 @@ def _run(code: str) -> str:
 
 def test_core_imports_no_textual():
     imports = "; ".join(f"import {m}" for m in CORE_MODULES)
-    loaded = _run(f"{imports}; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens', 'widgets')))")
+    loaded = _run(f"{imports}; import sys; print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith(('fieldlog.screens', 'fieldlog.widgets'))))")
     assert loaded == "[]"
 
 
@@ -46,3 +48,32 @@ def test_no_engine_or_language_at_import():
         "print(current_language(), engines)"
     )
     assert out == "en []"
+
+
+def test_every_module_has_one_name():
+    """The interface and the migrations are subpackages of fieldlog; nothing loads them as the
+    top-level `screens`, `widgets` or `migrations` too (a module loaded twice has two states)."""
+    out = _run(
+        "import importlib, pkgutil, sys\n"
+        "import fieldlog, fieldlog.screens, fieldlog.widgets, fieldlog.migrations\n"
+        "for package in (fieldlog, fieldlog.screens, fieldlog.widgets):\n"
+        "    for info in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+        "        if not info.name.endswith('__main__'):\n"
+        "            importlib.import_module(info.name)\n"
+        "files = {}\n"
+        "for name, module in list(sys.modules.items()):\n"
+        "    path = getattr(module, '__file__', None)\n"
+        "    if path and name.split('.')[0] in ('fieldlog', 'screens', 'widgets', 'migrations'):\n"
+        "        files.setdefault(path, []).append(name)\n"
+        "print(len(files), sorted(names for names in files.values() if len(names) > 1 or names[0].split('.')[0] != 'fieldlog'))"
+    )
+    count, twice = out.split(" ", 1)
+    assert int(count) > 100 and twice == "[]", out
+
+
+def test_sources_import_the_interface_by_its_one_name():
+    repo = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"^\s*(from|import)\s+(screens|widgets|migrations)\b", re.MULTILINE)
+    found = [str(path.relative_to(repo)) for folder in ("fieldlog", "screens", "widgets", "migrations", "tests", "bench")
+             for path in (repo / folder).rglob("*.py") if pattern.search(path.read_text(encoding="utf-8"))]
+    assert found == []

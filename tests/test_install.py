@@ -89,9 +89,9 @@ def installed(tmp_path_factory) -> Installed:
 
 def test_installed_package_is_not_the_working_tree(installed):
     out = installed.python(
-        "import fieldlog, screens, widgets, migrations, json, pathlib\n"
-        "print(json.dumps({m.__name__: str(pathlib.Path(m.__file__).resolve()) "
-        "for m in (fieldlog, screens, widgets, migrations)}))"
+        "import json, pathlib, fieldlog, fieldlog.screens, fieldlog.widgets, fieldlog.migrations\n"
+        "mods = (fieldlog, fieldlog.screens, fieldlog.widgets, fieldlog.migrations)\n"
+        "print(json.dumps({m.__name__: str(pathlib.Path(m.__file__).resolve()) for m in mods}))"
     )
     site = installed.venv.resolve()
     for module, path in json.loads(out).items():
@@ -99,10 +99,27 @@ def test_installed_package_is_not_the_working_tree(installed):
         assert not Path(path).is_relative_to(REPO), f"{module} comes from the working tree"
 
 
+def test_installed_package_adds_one_import_name(installed):
+    """A `migrations` or `screens` of another project in the same environment cannot clash."""
+    out = installed.python(
+        "import importlib.util, json, sysconfig, pathlib\n"
+        "site = pathlib.Path(sysconfig.get_paths()['purelib'])\n"
+        "names = sorted(p.stem for p in site.iterdir() if (p / '__init__.py').exists() or p.suffix == '.py')\n"
+        "print(json.dumps({'names': names, 'found': {n: importlib.util.find_spec(n) is not None\n"
+        "  for n in ('screens', 'widgets', 'migrations', 'fieldlog.screens', 'fieldlog.widgets')}}))"
+    )
+    found = json.loads(out)
+    ours = [name for name in found["names"] if name in ("fieldlog", "screens", "widgets", "migrations", "tests")]
+    assert ours == ["fieldlog"], found["names"]
+    assert found["found"] == {"screens": False, "widgets": False, "migrations": False,
+                              "fieldlog.screens": True, "fieldlog.widgets": True}
+
+
 def test_installed_package_carries_its_data(installed):
     out = installed.python(
-        "import pathlib, json, migrations, screens\n"
-        "m = pathlib.Path(migrations.__file__).parent; s = pathlib.Path(screens.__file__).parent\n"
+        "import pathlib, json, fieldlog.migrations, fieldlog.screens\n"
+        "m = pathlib.Path(fieldlog.migrations.__file__).parent\n"
+        "s = pathlib.Path(fieldlog.screens.__file__).parent\n"
         "print(json.dumps({'env': (m / 'env.py').exists(), 'mako': (m / 'script.py.mako').exists(),\n"
         "  'versions': sorted(p.name for p in (m / 'versions').glob('0*.py')),\n"
         "  'tcss': sorted(p.name for p in s.glob('*.tcss'))}))"
@@ -140,7 +157,7 @@ def test_interface_starts_from_the_installed_package(installed):
     out = installed.python(
         "import asyncio\n"
         "from fieldlog.schema import open_database\n"
-        "from screens.app import make_app\n"
+        "from fieldlog.screens.app import make_app\n"
         "async def main():\n"
         f"    app = make_app(db=open_database({str(db)!r}))\n"
         "    async with app.run_test(size=(80, 24)) as pilot:\n"

@@ -7,7 +7,7 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable
 
-from widgets.measured_table import MeasuredTable
+from fieldlog.widgets.measured_table import MeasuredTable
 
 WIDE = "Jan 18 – 20, 2027"
 

@@ -18,7 +18,7 @@ def test_models_and_migrations_agree(tmp_path):
     from sqlmodel import SQLModel
 
     import fieldlog.models  # noqa: F401
-    from migrations.filters import include_object
+    from fieldlog.migrations.filters import include_object
 
     db = open_database(tmp_path / "x.db")
     with db.engine.connect() as connection:
@@ -34,7 +34,7 @@ def test_revision_list_matches_the_migration_scripts():
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(schema.migrations_dir()))
     scripts = ScriptDirectory.from_config(config)
     ordered = [rev.revision for rev in reversed(list(scripts.walk_revisions()))]
     assert tuple(ordered) == schema.REVISIONS
@@ -131,7 +131,7 @@ def test_real_upgrade_keeps_every_record_and_backs_up_first(tmp_path):
     path = tmp_path / "old.db"
     engine = make_engine(path)
     config = Config()
-    config.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(schema.migrations_dir()))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, schema.REVISIONS[0])

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Input
 def no_reload_during_the_picture(monkeypatch):
     """The app looks for other processes' commits every 2 s and reloads the screen if it sees
     one; a picture must not depend on whether such a look falls inside it on a slow machine."""
-    import screens.app
+    from fieldlog.screens import app as app_module
 
-    monkeypatch.setattr(screens.app, "WATCH_INTERVAL_S", 3600.0)
+    monkeypatch.setattr(app_module, "WATCH_INTERVAL_S", 3600.0)
 
 
 async def settle(pilot) -> None:
@@ -130,7 +130,7 @@ def duplicates_snapshot(demo_db, make_test_app, snap_compare) -> bool:
     create_participant(demo_db, family_name="KEITA", given_names="Seydou", sex="M", country="ML")
 
     async def run_before(pilot) -> None:
-        from screens.duplicates import DuplicatesScreen
+        from fieldlog.screens.duplicates import DuplicatesScreen
 
         await settle(pilot)
         pilot.app.push_screen(DuplicatesScreen())

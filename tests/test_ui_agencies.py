@@ -6,12 +6,12 @@ from textual.widgets import DataTable, Input
 
 from fieldlog.services.agencies import list_agencies
 from fieldlog.services.offices import local_office
-from screens.agencies import AgenciesScreen
-from screens.confirm import ConfirmScreen
-from screens.form_screen import FormScreen
-from screens.help import HelpScreen
-from screens.home import HomeScreen
-from screens.trash import TrashScreen
+from fieldlog.screens.agencies import AgenciesScreen
+from fieldlog.screens.confirm import ConfirmScreen
+from fieldlog.screens.form_screen import FormScreen
+from fieldlog.screens.help import HelpScreen
+from fieldlog.screens.home import HomeScreen
+from fieldlog.screens.trash import TrashScreen
 from tests.ui_helpers import settle, table_column, type_text
 
 
@@ -168,7 +168,7 @@ async def test_first_start_sets_up_the_office(tmp_path, make_test_app):
 async def test_command_palette_runs_workshop_new(demo_db, make_test_app):
     from textual.command import CommandPalette
 
-    from screens.workshop_form import WorkshopFormScreen
+    from fieldlog.screens.workshop_form import WorkshopFormScreen
     from tests.ui_helpers import wait_until
 
     app = make_test_app(demo_db)

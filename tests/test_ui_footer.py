@@ -8,7 +8,7 @@ from textual.widgets._footer import FooterKey
 
 from fieldlog.i18n import set_language
 from tests.ui_helpers import settle, wait_until
-from widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.fitting_footer import FittingFooter
 
 SCREENS = {
     "workshops": ("f3",),

@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Input, Static
 from fieldlog.i18n import set_language
 from fieldlog.services.participants import create_participant, get_participant, update_participant
 from fieldlog.services.workshops import create_workshop
-from screens.history import HistoryScreen
-from screens.participant_form import ParticipantFormScreen
+from fieldlog.screens.history import HistoryScreen
+from fieldlog.screens.participant_form import ParticipantFormScreen
 from tests.test_snapshots import keys, settle
 from tests.ui_helpers import table_column, type_text, wait_until
 
@@ -88,7 +88,7 @@ async def test_a_new_record_has_no_history_yet(db, make_test_app):
 
 async def test_history_of_a_workshop_from_its_grid(db, make_test_app):
     from fieldlog.services.attendance import enrol_participant
-    from screens.workshop_detail import WorkshopDetailScreen
+    from fieldlog.screens.workshop_detail import WorkshopDetailScreen
 
     workshop = create_workshop(db, title="Atelier national", start_date="13/10/2021", end_date="15/10/2021")
     enrol_participant(db, workshop_id=workshop, participant_id=create_participant(db, **PERSON))
@@ -128,7 +128,7 @@ async def test_history_speaks_french(db, make_test_app):
 
 
 async def test_settings_change_the_name_recorded_with_later_changes(db, make_test_app):
-    from screens.settings import SettingsScreen
+    from fieldlog.screens.settings import SettingsScreen
 
     person = create_participant(db, **PERSON)
     app = make_test_app(db)

@@ -18,16 +18,16 @@ from fieldlog.services.offices import initialise_office
 from fieldlog.services.participants import create_participant
 from fieldlog.settings import Settings
 from fieldlog.sync.export import export_bundle
-from screens.confirm import ConfirmScreen
-from screens.key_export import KeyExportDialog
-from screens.key_import import KeyImportDialog
-from screens.key_trust import TrustDialog
-from screens.keys import KeysScreen
-from screens.passphrase import PassphraseDialog
-from screens.passphrase_change import ChangePassphraseDialog
-from screens.sync import SyncScreen
-from screens.sync_export import ExportDialog
-from screens.sync_import import ImportDialog
+from fieldlog.screens.confirm import ConfirmScreen
+from fieldlog.screens.key_export import KeyExportDialog
+from fieldlog.screens.key_import import KeyImportDialog
+from fieldlog.screens.key_trust import TrustDialog
+from fieldlog.screens.keys import KeysScreen
+from fieldlog.screens.passphrase import PassphraseDialog
+from fieldlog.screens.passphrase_change import ChangePassphraseDialog
+from fieldlog.screens.sync import SyncScreen
+from fieldlog.screens.sync_export import ExportDialog
+from fieldlog.screens.sync_import import ImportDialog
 from tests.sync_helpers import Office, content_hash, row, trust_each_other
 from tests.test_snapshots import keys  # presses keys, settling (DataTables sized) before the picture
 from tests.ui_helpers import settle, table_column, type_text
@@ -633,9 +633,9 @@ FINGERPRINTS = {
 @pytest.fixture(autouse=True)
 def no_reload_during_the_picture(monkeypatch):
     """As in test_snapshots: no look for other processes' commits while a picture is taken."""
-    import screens.app
+    from fieldlog.screens import app as app_module
 
-    monkeypatch.setattr(screens.app, "WATCH_INTERVAL_S", 3600.0)
+    monkeypatch.setattr(app_module, "WATCH_INTERVAL_S", 3600.0)
 
 
 @pytest.fixture

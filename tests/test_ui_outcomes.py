@@ -10,12 +10,12 @@ from fieldlog.i18n import set_language
 from fieldlog.services.agencies import agency_choices
 from fieldlog.services.outcomes import get_outcome, list_outcomes
 from fieldlog.services.workshops import workshop_choices
-from screens.confirm import ConfirmScreen
-from screens.outcome_form import OutcomeFormScreen
-from screens.outcomes import OutcomesScreen
+from fieldlog.screens.confirm import ConfirmScreen
+from fieldlog.screens.outcome_form import OutcomeFormScreen
+from fieldlog.screens.outcomes import OutcomesScreen
 from tests.ui_helpers import settle, wait_until
-from widgets.form_field import FormField
-from widgets.indicator_editor import IndicatorEditor
+from fieldlog.widgets.form_field import FormField
+from fieldlog.widgets.indicator_editor import IndicatorEditor
 
 SIZE = (80, 24)
 
@@ -228,7 +228,7 @@ async def test_new_outcome_starts_with_defaults_and_closes_untouched(demo_db, ma
 
 
 async def test_search_delete_and_restore_an_outcome(demo_db, make_test_app):
-    from screens.trash import TrashScreen
+    from fieldlog.screens.trash import TrashScreen
     from tests.ui_helpers import type_text
 
     app = make_test_app(demo_db)

@@ -7,12 +7,12 @@ from textual.widgets import Static
 
 from fieldlog.services.agencies import agency_choices
 from fieldlog.services.participants import count_participants, get_participant, list_participants
-from screens.confirm import ConfirmScreen
-from screens.participant_form import ParticipantFormScreen
-from screens.participants import ParticipantsScreen
-from screens.trash import TrashScreen
+from fieldlog.screens.confirm import ConfirmScreen
+from fieldlog.screens.participant_form import ParticipantFormScreen
+from fieldlog.screens.participants import ParticipantsScreen
+from fieldlog.screens.trash import TrashScreen
 from tests.ui_helpers import settle, type_text, wait_until
-from widgets.form_field import FormField
+from fieldlog.widgets.form_field import FormField
 
 SIZE = (80, 24)
 

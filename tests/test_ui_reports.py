@@ -14,10 +14,10 @@ from fieldlog.services.stats import trained
 from fieldlog.services.workshops import workshop_choices
 from fieldlog.settings import Settings
 from fieldlog.reports.requests import default_day, nearest_workshop
-from screens.reports import ReportsScreen
-from screens.workshop_detail import WorkshopDetailScreen
+from fieldlog.screens.reports import ReportsScreen
+from fieldlog.screens.workshop_detail import WorkshopDetailScreen
 from tests.ui_helpers import settle, type_text, wait_until
-from widgets.report_preview import CELL_PADDING, ReportPreview, column_widths
+from fieldlog.widgets.report_preview import CELL_PADDING, ReportPreview, column_widths
 
 SIZE = (80, 24)
 BAMAKO_2021 = "13/10/2021 Atelier national sur le partage d'information entre services d'enquête"

@@ -19,12 +19,12 @@ from fieldlog.services.participants import create_participant, get_participant, 
 from fieldlog.settings import Settings
 from fieldlog.sync.conflicts import conflict_count
 from fieldlog.sync.export import export_bundle
-from screens.agencies import AgenciesScreen
-from screens.conflicts import ConflictsScreen
-from screens.home import HomeScreen
-from screens.sync import SyncScreen
-from screens.sync_export import ExportDialog
-from screens.sync_import import ImportDialog
+from fieldlog.screens.agencies import AgenciesScreen
+from fieldlog.screens.conflicts import ConflictsScreen
+from fieldlog.screens.home import HomeScreen
+from fieldlog.screens.sync import SyncScreen
+from fieldlog.screens.sync_export import ExportDialog
+from fieldlog.screens.sync_import import ImportDialog
 from tests.conftest import TODAY
 from tests.sync_helpers import Office, content_hash, exchange, row
 from tests.ui_helpers import settle, table_column, type_text, wait_until
@@ -113,7 +113,7 @@ async def test_home_of_a_lone_office_shows_no_pending_line(db, make_test_app):
 
 
 async def test_d_opens_the_duplicates_review(db, make_test_app):
-    duplicates = pytest.importorskip("screens.duplicates")
+    duplicates = pytest.importorskip("fieldlog.screens.duplicates")
     app = make_test_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sync(pilot)
@@ -199,7 +199,7 @@ async def test_export_to_a_missing_folder_says_so_and_writes_nothing(db, make_te
 
 
 async def test_a_full_bundle_is_for_every_trusted_office(offices, make_test_app, tmp_path):
-    from screens.sync_export import FULL
+    from fieldlog.screens.sync_export import FULL
 
     bko, nia, hq = offices
     person = create_participant(bko.db, family_name="Traoré", given_names="Moussa", sex="M")
@@ -416,7 +416,7 @@ async def test_ctrl_r_reads_what_another_connection_imported(offices, make_test_
 
 
 async def test_a_save_waits_for_another_writer_without_freezing(tmp_path):
-    from screens.app import WRITE_WAIT_S, make_app
+    from fieldlog.screens.app import WRITE_WAIT_S, make_app
     from fieldlog.schema import open_database
     from fieldlog.services.offices import initialise_office
 

@@ -8,13 +8,13 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from fieldlog.services.attendance import workshop_roster
 from fieldlog.services.workshops import create_workshop, get_workshop, list_workshops
-from screens.confirm import ConfirmScreen
-from screens.enrol import EnrolScreen
-from screens.workshop_detail import WorkshopDetailScreen
-from screens.workshop_form import WorkshopFormScreen
-from screens.workshops import WorkshopsScreen
-from widgets.attendance_grid import ABSENT, PRESENT, UNMARKED, AttendanceGrid
-from widgets.form_field import FormField
+from fieldlog.screens.confirm import ConfirmScreen
+from fieldlog.screens.enrol import EnrolScreen
+from fieldlog.screens.workshop_detail import WorkshopDetailScreen
+from fieldlog.screens.workshop_form import WorkshopFormScreen
+from fieldlog.screens.workshops import WorkshopsScreen
+from fieldlog.widgets.attendance_grid import ABSENT, PRESENT, UNMARKED, AttendanceGrid
+from fieldlog.widgets.form_field import FormField
 
 SIZE = (80, 24)
 CARCERAL = "Sécurité dynamique en milieu carcéral"  # a demo workshop with no one enrolled
@@ -421,7 +421,7 @@ async def test_change_role_and_remove_an_enrolment(demo_db, make_test_app):
 
 
 async def test_new_participant_from_the_enrol_dialog(demo_db, make_test_app):
-    from screens.participant_form import ParticipantFormScreen
+    from fieldlog.screens.participant_form import ParticipantFormScreen
 
     app = make_test_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:

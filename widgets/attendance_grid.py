@@ -17,8 +17,8 @@ from textual.message import Message
 
 from fieldlog.i18n import N_, _, current_language
 from fieldlog.vocabulary import ROLES, label
-from widgets.measured_table import MeasuredTable
-from widgets.paged_table import clip
+from fieldlog.widgets.measured_table import MeasuredTable
+from fieldlog.widgets.paged_table import clip
 
 if TYPE_CHECKING:
     from fieldlog.services.attendance import Roster

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 
 from fieldlog.formatting import format_number
 from fieldlog.i18n import _
-from widgets.measured_table import MeasuredTable
+from fieldlog.widgets.measured_table import MeasuredTable
 
 
 class PagedTable(Vertical):
