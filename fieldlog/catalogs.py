@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,16 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def compiled_messages(mo: bytes) -> dict:
+    """What a compiled catalog says, without its header (which names the Babel version that
+    wrote it, so the bytes differ from one Babel to the next)."""
+
+    def forms(value) -> tuple:  # a plural message holds a list of forms
+        return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+    return {(m.context, forms(m.id)): forms(m.string) for m in read_mo(io.BytesIO(mo)) if m.id}
+
+
 def update() -> None:
     template = extract()
     LOCALE_DIR.mkdir(exist_ok=True)
@@ -89,7 +99,7 @@ def problems(lang: str = "fr") -> list[str]:
         if message.fuzzy:
             found.append(f"fuzzy in {lang}: {message.id!r}")
     mo = po_path(lang).with_suffix(".mo")
-    if not mo.exists() or mo.read_bytes() != compiled(catalog):
+    if not mo.exists() or compiled_messages(mo.read_bytes()) != compiled_messages(compiled(catalog)):
         found.append(f"{mo.name} of {lang} is not compiled from its .po: run python -m fieldlog.catalogs update")
     return found
 

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from fieldlog.i18n import set_language
 from fieldlog.schema import open_database
 from fieldlog.services.offices import initialise_office
 
 TODAY = date(2026, 11, 22)
+
+# In CI every run tries the same examples, so a red run is reproduced by running it again;
+# a developer's run explores new ones. HYPOTHESIS_PROFILE=dev|ci chooses either way.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests first: the parallel workers then share the rest while the longest runs."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +35,16 @@ def english(monkeypatch, tmp_path):
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def interface_loaded_by_one_name():
+    """The repository's screens/, widgets/ and migrations/ are fieldlog.screens, fieldlog.widgets
+    and fieldlog.migrations; a test run from the repository could also import them by their
+    folder names (the folder is on sys.path), which an installed fieldlog cannot."""
+    yield
+    stray = sorted(name for name in sys.modules if name.split(".")[0] in ("screens", "widgets", "migrations"))
+    assert stray == [], f"loaded by a name an installed fieldlog does not have: {stray}"
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ IGNORED = shutil.ignore_patterns(
     "*.db", "*.db-wal", "*.db-shm", "snapshot_report.html",
 )
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def _clean_env(home: Path) -> dict[str, str]:

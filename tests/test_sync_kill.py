@@ -1,5 +1,5 @@
 """A bundle import killed at any moment (SIGKILL: no clean-up runs) leaves the database as it was
-before the import, or, if the kill came after the commit, fully imported (DESIGN.md §4 Atomic)."""
+before the import, or, if the kill came after the commit, fully imported (docs/ARCHITECTURE.md §4 Atomic)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from fieldlog.services.offices import initialise_office
 from fieldlog.sync.export import export_bundle
 from fieldlog.sync.importer import import_bundles
 from tests.sync_helpers import change_log_count, content_hash, database_dump, trust_each_other
+
+pytestmark = pytest.mark.slow  # each test kills a real import at chosen moments
 
 SCALE = 3000  # participants in the source database: ~18,000 changes, a few seconds to import
 

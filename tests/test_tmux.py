@@ -15,6 +15,7 @@ import pytest
 FIELDLOG = Path(sys.executable).parent / "fieldlog"
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed on this machine"),
     pytest.mark.skipif(not FIELDLOG.exists(), reason="the fieldlog command is not installed beside this Python"),
