@@ -284,7 +284,7 @@ def edited_copy(source: Path) -> Path:
     existing participants arrive with ids that sort before theirs (as records made in another
     office do), so that rowid order is not id order among equal names."""
     from fieldlog.models import Participant
-    from fieldlog.services import trash
+    from fieldlog.services import participants, trash
     from fieldlog.services.writer import writing
 
     target = source.with_name(source.stem + "-edited.db")
@@ -296,9 +296,8 @@ def edited_copy(source: Path) -> Path:
                 "SELECT id FROM participant WHERE deleted = 0 ORDER BY rowid")]
 
         def rename(n: int, pid: str, **extra) -> None:
-            values = service.get_participant(db, pid).model_dump(exclude={"id", "deleted"})
-            values.update(family_name=_NEW_FAMILY[n % len(_NEW_FAMILY)], given_names=_NEW_GIVEN[n % len(_NEW_GIVEN)], **extra)
-            service.update_participant(db, pid, **values)
+            family, given = _NEW_FAMILY[n % len(_NEW_FAMILY)], _NEW_GIVEN[n % len(_NEW_GIVEN)]
+            participants.update_participant(db, pid, family_name=family, given_names=given, **extra)
 
         for n, pid in enumerate(ids):
             if n % 37 == 0:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -10,7 +13,7 @@ from sqlalchemy.orm import aliased
 from fieldlog.database import Database
 from fieldlog.i18n import _
 from fieldlog.models import Agency, AgencyBase, MergeMap
-from fieldlog.services.common import PAGE_SIZE, Checker, Page
+from fieldlog.services.common import PAGE_SIZE, Checker, Page, Rule, checked_fields
 from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold
 from fieldlog.vocabulary import AGENCY_KINDS
@@ -31,16 +34,33 @@ class AgencyPublic(AgencyBase):
     deleted: bool = False
 
 
-def _validate(db: Database, values: dict, agency_id: str | None = None) -> dict:
+class AgencyFields(TypedDict, total=False):
+    """An agency's fields as a form or a file gives them; the service checks and cleans them.
+    A new agency needs a name."""
+
+    name: str
+    acronym: str
+    country: str | None
+    kind: str | None
+    parent_id: str | None
+
+
+RULES: dict[str, Rule] = {
+    "name": partial(Checker.text, required=True, max_length=300),
+    "acronym": partial(Checker.text, max_length=40),
+    "country": Checker.country,
+    "kind": partial(Checker.choice, table=AGENCY_KINDS, default="other"),
+    "parent_id": Checker.reference,
+}
+
+
+def validate_agency(db: Database, values: Mapping[str, Any], *, current: Mapping[str, Any] | None = None) -> dict:
+    """The clean values of a new agency, or, given the `current` record, of the changes
+    `values` make to it (those fields only). Raises ValidationError, field by field."""
     check = Checker()
-    clean = {
-        "name": check.text("name", values.get("name"), required=True, max_length=300),
-        "acronym": check.text("acronym", values.get("acronym"), max_length=40),
-        "country": check.country("country", values.get("country")),
-        "kind": check.choice("kind", values.get("kind") or "other", AGENCY_KINDS),
-        "parent_id": values.get("parent_id") or None,
-    }
-    if clean["parent_id"]:
+    clean = checked_fields(check, RULES, values, record="agency", partial=current is not None)
+    if clean.get("parent_id"):
+        agency_id = current["id"] if current is not None else None
         with db.read() as session:
             if parent_makes_a_cycle(agency_id, clean["parent_id"], lambda agency: session.execute(
                     select(Agency.parent_id).where(Agency.id == agency)).scalar_one_or_none()):
@@ -62,12 +82,13 @@ def parent_makes_a_cycle(agency_id: str | None, parent: str, parent_of) -> bool:
     return False
 
 
-def create_agency(db: Database, **values) -> str:
-    return create_record(db, Agency, _validate(db, values))
+def create_agency(db: Database, **values: Unpack[AgencyFields]) -> str:
+    return create_record(db, Agency, validate_agency(db, values))
 
 
-def update_agency(db: Database, agency_id: str, **values) -> dict:
-    return update_record(db, Agency, agency_id, _validate(db, values, agency_id))
+def update_agency(db: Database, agency_id: str, **changes: Unpack[AgencyFields]) -> dict:
+    """Change the fields given, and no other; returns those that differed."""
+    return update_record(db, Agency, agency_id, lambda current: validate_agency(db, changes, current=current))
 
 
 def get_agency(db: Database, agency_id: str) -> AgencyPublic:

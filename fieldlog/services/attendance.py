@@ -46,7 +46,7 @@ def _live_workshop(session, workshop_id: str) -> Workshop:
     return workshop
 
 
-# The enrolled person as the survivor of any merge of duplicates (DESIGN.md §3.6): the
+# The enrolled person as the survivor of any merge of duplicates (docs/ARCHITECTURE.md §3.6): the
 # enrolment of a record merged away is listed under the name of the record it was merged into.
 _ROSTER = """SELECT e.id AS enrolment_id, p.id AS participant_id, p.family_name, p.given_names, p.sex,
     e.role, COALESCE(NULLIF(a.acronym, ''), a.name, '') AS agency

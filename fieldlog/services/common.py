@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 import datetime
 from typing import Any, Generic, TypeVar
@@ -53,8 +54,12 @@ class Checker:
             self.fail(name, _("Not a date: write it as {hint}.").format(hint=date_hint()))
             return None
 
-    def choice(self, name: str, value: Any, table: dict[str, str], *, required: bool = True) -> str:
-        value = (value or "").strip() if isinstance(value, str) else (value or "")
+    def choice(
+        self, name: str, value: Any, table: dict[str, str], *, required: bool = True, default: str = ""
+    ) -> str:
+        """A code of `table`; a blank value stands for `default`."""
+        value = value or default
+        value = value.strip() if isinstance(value, str) else value
         if not value:
             if required:
                 self.fail(name, _("Required."))
@@ -72,6 +77,10 @@ class Checker:
         if not is_country(value):
             self.fail(name, _("Unknown country code."))
         return value
+
+    def reference(self, name: str, value: Any) -> str | None:
+        """The id of another record, or None; whether it exists is the service's to check."""
+        return value or None
 
     def email(self, name: str, value: Any) -> str:
         value = (value or "").strip()
@@ -96,3 +105,22 @@ class Checker:
     def check(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+# How one field is checked: (checker, field name, value as given) -> clean value.
+Rule = Callable[[Checker, str, Any], Any]
+
+
+def checked_fields(
+    check: Checker, rules: Mapping[str, Rule], values: Mapping[str, Any], *, record: str, partial: bool
+) -> dict[str, Any]:
+    """Each field's clean value by its rule. A new record (`partial` false) gets every field,
+    those not given checked as blank (so a default, or "Required."); an update (`partial`) only
+    the fields it is given, so that a field not given is never written. A field the record
+    does not have is a programming error, never dropped: a misspelt keyword would lose a value."""
+    unknown = [name for name in values if name not in rules]
+    if unknown:
+        raise TypeError(
+            f"unknown {record} field {', '.join(map(repr, unknown))}; the fields are: {', '.join(rules)}"
+        )
+    return {name: rule(check, name, values.get(name)) for name, rule in rules.items() if not partial or name in values}

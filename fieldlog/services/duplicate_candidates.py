@@ -27,7 +27,7 @@ from fieldlog.i18n import N_
 from fieldlog.services.duplicate_matching import (
     NAME_CUTOFF, Entry, candidate_indices, email_key, folded_name_key, name_key, phone_key,
 )
-from fieldlog.services.participant_search import _snapshot
+from fieldlog.services.participant_search import read_snapshot
 from fieldlog.text import words
 
 MIN_SCORE = 70
@@ -209,7 +209,7 @@ def find_candidates(db: Database, *, table: str, limit: int = DEFAULT_LIMIT) -> 
     """The `limit` most probable pairs of live records of `table` ('participant' or 'agency')
     not merged away and not already decided, best first."""
     kind = KINDS[table]
-    with _snapshot(db) as cursor, _collector_paused():
+    with read_snapshot(db) as cursor, _collector_paused():
         records, entries = kind.records(cursor)
         decided = {
             (a, b) if a < b else (b, a)

@@ -1,4 +1,4 @@
-"""Duplicate people and agencies (DESIGN.md §3.6–3.7): a merge is a replicated decision.
+"""Duplicate people and agencies (docs/ARCHITECTURE.md §3.6–3.7): a merge is a replicated decision.
 
 A `merge` DuplicateDecision says record_id is the same as other_id; a `distinct` one says a
 person looked at the pair and found two different records, so it is no longer proposed.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -12,7 +15,7 @@ from fieldlog.database import Database
 from fieldlog.errors import NotFound
 from fieldlog.i18n import _
 from fieldlog.models import Indicator, MergeMap, Outcome, OutcomeAgency, OutcomeBase, OutcomeWorkshop, SyncColumns
-from fieldlog.services.common import PAGE_SIZE, Checker, Page
+from fieldlog.services.common import PAGE_SIZE, Checker, Page, Rule, checked_fields
 from fieldlog.services.writer import Writer, writing
 from fieldlog.text import fold
 from fieldlog.vocabulary import OUTCOME_KINDS, VERIFICATION
@@ -49,25 +52,47 @@ class OutcomeDetail:
     indicators: list[IndicatorValue] = field(default_factory=list)
 
 
-def _validate(values: dict) -> tuple[dict, list[IndicatorValue]]:
-    check = Checker()
-    clean = {
-        "title": check.text("title", values.get("title"), required=True, max_length=400),
-        "kind": check.choice("kind", values.get("kind") or "other", OUTCOME_KINDS),
-        "outcome_date": check.date("outcome_date", values.get("outcome_date")),
-        "country": check.country("country", values.get("country")),
-        "description": check.text("description", values.get("description"), max_length=8000),
-        "evidence": check.text("evidence", values.get("evidence"), max_length=2000),
-        "verification": check.choice("verification", values.get("verification") or "reported", VERIFICATION),
-    }
-    indicators = []
-    for n, item in enumerate(values.get("indicators") or []):
+class OutcomeFields(TypedDict, total=False):
+    """An outcome's fields as a form or a file gives them (its date as typed, or a date); the
+    service checks and cleans them. A new outcome needs a title and a date."""
+
+    title: str
+    kind: str | None
+    outcome_date: date | str | None
+    country: str | None
+    description: str
+    evidence: str
+    verification: str | None
+
+
+RULES: dict[str, Rule] = {
+    "title": partial(Checker.text, required=True, max_length=400),
+    "kind": partial(Checker.choice, table=OUTCOME_KINDS, default="other"),
+    "outcome_date": Checker.date,
+    "country": Checker.country,
+    "description": partial(Checker.text, max_length=8000),
+    "evidence": partial(Checker.text, max_length=2000),
+    "verification": partial(Checker.choice, table=VERIFICATION, default="reported"),
+}
+
+
+def _checked_indicators(check: Checker, indicators: Sequence[IndicatorValue]) -> list[IndicatorValue]:
+    checked = []
+    for n, item in enumerate(indicators):
         name = check.text(f"indicators.{n}.name", item.name, required=True, max_length=300)
         value = check.number(f"indicators.{n}.value", item.value)
         unit = check.text(f"indicators.{n}.unit", item.unit, max_length=80)
-        indicators.append(IndicatorValue(name=name, value=value, unit=unit, id=item.id))
+        checked.append(IndicatorValue(name=name, value=value, unit=unit, id=item.id))
+    return checked
+
+
+def validate_outcome(values: Mapping[str, Any], *, current: Mapping[str, Any] | None = None) -> dict:
+    """The clean values of a new outcome, or, given the `current` record, of the changes
+    `values` make to it (those fields only). Raises ValidationError, field by field."""
+    check = Checker()
+    clean = checked_fields(check, RULES, values, record="outcome", partial=current is not None)
     check.check()
-    return clean, indicators
+    return clean
 
 
 def _sync_links(writer: Writer, model: type[SyncColumns], outcome_id: str, column: str, wanted: list[str]) -> None:
@@ -113,21 +138,30 @@ def save_outcome(
     db: Database,
     *,
     outcome_id: str | None = None,
-    workshop_ids: list[str] = (),
-    agency_ids: list[str] = (),
-    indicators: list[IndicatorValue] = (),
-    **values,
+    workshop_ids: Sequence[str] | None = None,
+    agency_ids: Sequence[str] | None = None,
+    indicators: Sequence[IndicatorValue] | None = None,
+    **values: Unpack[OutcomeFields],
 ) -> str:
-    """Create or update an outcome with its links and indicators, in one transaction."""
-    clean, indicator_values = _validate({**values, "indicators": list(indicators)})
+    """Create an outcome (no `outcome_id`) or change one, with its links and indicators, in
+    one transaction. A change writes the fields given and no other; links or indicators not
+    given (None) are left as they are, and given, become exactly the list."""
+    check = Checker()
+    clean = checked_fields(check, RULES, values, record="outcome", partial=outcome_id is not None)
+    indicator_values = None if indicators is None else _checked_indicators(check, indicators)
+    check.check()
     with writing(db) as writer:
         if outcome_id is None:
             outcome_id = writer.insert(Outcome, clean)
         else:
             writer.update(Outcome, outcome_id, clean)
-        _sync_links(writer, OutcomeWorkshop, outcome_id, "workshop_id", list(workshop_ids))
-        _sync_links(writer, OutcomeAgency, outcome_id, "agency_id", list(agency_ids))
-        _sync_indicators(writer, outcome_id, indicator_values)
+        for model, column, wanted in (
+            (OutcomeWorkshop, "workshop_id", workshop_ids), (OutcomeAgency, "agency_id", agency_ids),
+        ):
+            if wanted is not None:
+                _sync_links(writer, model, outcome_id, column, list(wanted))
+        if indicator_values is not None:
+            _sync_indicators(writer, outcome_id, indicator_values)
     return outcome_id
 
 

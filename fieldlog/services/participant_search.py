@@ -28,15 +28,16 @@ class ParticipantRow:
         return f"{self.family_name.upper()} {self.given_names}".strip()
 
 
-_COLUMNS = """p.id, p.family_name, p.given_names, p.sex,
+# The columns of a ParticipantRow, in its field order, from participant p and agency a.
+ROW_COLUMNS = """p.id, p.family_name, p.given_names, p.sex,
     COALESCE(NULLIF(a.acronym, ''), a.name, '') AS agency, p.function, p.country"""
 
 
-def _row(r) -> ParticipantRow:
+def participant_row(r) -> ParticipantRow:
     return ParticipantRow(r.id, r.family_name, r.given_names, r.sex, r.agency, r.function, r.country)
 
 
-# Search (DESIGN.md §7; bench/search.py measures it against the raw FTS5 query on 100,000 rows).
+# Search (docs/ARCHITECTURE.md §7; bench/search.py measures it against the raw FTS5 query on 100,000 rows).
 # The FTS index holds the live participants only (migration 0001's triggers keep it so). FTS5
 # answers a prefix query by first merging the lists of every term that starts with it, however
 # few rows are then read: that merge is most of the raw query's time for "a" or "coulibaly a".
@@ -49,7 +50,7 @@ def _row(r) -> ParticipantRow:
 #   matches, and stop at the end of the page;
 # - no search: walk the sort_key index (never sort the whole table).
 # Only the rows of the page are joined to their agency.
-# Duplicates merged away (merge_map, DESIGN.md §3.6) are hidden but not deleted: they are taken
+# Duplicates merged away (merge_map, docs/ARCHITECTURE.md §3.6) are hidden but not deleted: they are taken
 # out of the matches after the search, and the whole list skips them as it walks; both cost
 # work per merge, not per participant. A person's agency shows as the agency it was merged into.
 _MATCHES_TABLE = "CREATE TEMP TABLE IF NOT EXISTS participant_match (r INTEGER PRIMARY KEY)"
@@ -85,7 +86,7 @@ _NAMES_STARTING = """SELECT count(*) FROM (SELECT 1 FROM participant INDEXED BY 
 def _page_sql(keys: str) -> str:
     """The page's rows and their agency, for the (rowid, sort_key, id) that `keys` selects."""
     return (
-        f"SELECT {_COLUMNS} FROM ({keys}) s CROSS JOIN participant p ON p.rowid = s.r "
+        f"SELECT {ROW_COLUMNS} FROM ({keys}) s CROSS JOIN participant p ON p.rowid = s.r "
         "LEFT JOIN merge_map am ON am.table_name = 'agency' AND am.record_id = p.agency_id "
         "LEFT JOIN agency a ON a.id = COALESCE(am.into_id, p.agency_id) ORDER BY s.k, s.i"
     )
@@ -109,7 +110,7 @@ def _many(cursor: sqlite3.Cursor, typed: list[str], matches: int, end: int) -> b
 
 
 @contextmanager
-def _snapshot(db: Database) -> Iterator[sqlite3.Cursor]:
+def read_snapshot(db: Database) -> Iterator[sqlite3.Cursor]:
     """A plain sqlite3 cursor in one read transaction (the total and the page agree), on a
     connection of the engine's pool. Typing runs a search per key: this path skips the ORM
     session and SQLAlchemy's result rows, a fifth of a millisecond a call."""
@@ -129,7 +130,7 @@ def list_participants(
     """A page in name order; `search` ignores case and accents ("traore" finds "Traoré")."""
     match = fts_query(search)
     params = {"match": match, "offset": offset, "limit": limit}
-    with _snapshot(db) as cursor:
+    with read_snapshot(db) as cursor:
         if match:
             cursor.execute(_MATCHES_TABLE)
             cursor.execute(_CLEAR_MATCHES)

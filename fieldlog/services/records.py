@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -20,10 +21,13 @@ def create_record(db: Database, model: type[SyncColumns], values: dict[str, Any]
         return writer.insert(model, values)
 
 
-def update_record(db: Database, model: type[SyncColumns], record_id: str, values: dict[str, Any]) -> dict:
-    """Write the validated values that differ; returns them."""
+def update_record(
+    db: Database, model: type[SyncColumns], record_id: str, check: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict:
+    """Write the changes `check(current)` validates against the record's current values, read
+    in the same transaction; only those that differ are written and returned."""
     with writing(db) as writer:
-        return writer.update(model, record_id, values)
+        return writer.update(model, record_id, check(writer.current(model, record_id)))
 
 
 def read_public(db: Database, model: type[SyncColumns], public: type[PublicT], record_id: str, *, missing: str) -> PublicT:

@@ -12,6 +12,7 @@ This is how a coordinator fixes data in Excel and how a registration list arrive
   When a row creates a record, an empty cell takes the field's default.
 - Every row is checked first, by the services' own validation, in the one write transaction
   that then applies them: if any row is invalid nothing is applied, unless `skip_invalid`.
+  A row that updates a record is checked in the columns it gives, as a form's change is.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,14 +39,11 @@ from fieldlog.models import (
 # The services' own validation, so that a file is held to exactly the rules of the forms.
 from fieldlog.services import agencies, outcomes, participants, workshops
 from fieldlog.services.writer import Writer, writing
+from fieldlog.xlsx_text import escape_xlsx_text, unescape_xlsx_text
 
 FORMATS = ("csv", "xlsx", "json")
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 _ID_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
-# XLSX text cannot hold control characters: OOXML writes them _x000D_, and a literal "_x0041_"
-# as _x005F_x0041_. Excel reads them so; openpyxl leaves that to us, both ways.
-_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f]")
-_OOXML_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class InvalidRows(FieldlogError):
@@ -88,7 +85,8 @@ class _Context:
     agency_parent: dict[str, str | None]  # every agency id, tombstoned too, as the forms accept
 
 
-Validate = Callable[[_Context, dict[str, Any], str | None], dict[str, Any]]
+# (context, the row's values, the record it updates or None) -> clean values
+Validate = Callable[[_Context, dict[str, Any], dict[str, Any] | None], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -128,29 +126,40 @@ def _reference(ctx: _Context, values: dict, name: str, problems: dict[str, str])
     return target
 
 
-def _validate_participant(ctx: _Context, values: dict, record_id: str | None) -> dict:
+def _with_reference(ctx: _Context, values: dict, current: dict | None, name: str,
+                    validate: Callable[[dict], dict]) -> dict:
+    """A service's validation of a row, but for the agency reference `name`, checked against
+    the prefetched ids rather than by one query per row."""
     problems: dict[str, str] = {}
-    agency = _reference(ctx, values, "agency_id", problems)
-    # The agency is checked against the prefetched ids, not by one query per row.
-    clean = _run_check(lambda: participants._validate(ctx.db, {**values, "agency_id": None}), problems)
-    return {**clean, "agency_id": agency}
+    target = _reference(ctx, values, name, problems)
+    clean = _run_check(lambda: validate({k: v for k, v in values.items() if k != name}), problems)
+    if current is None or name in values:
+        clean[name] = target
+    return clean
 
 
-def _validate_agency(ctx: _Context, values: dict, record_id: str | None) -> dict:
-    problems: dict[str, str] = {}
-    parent = _reference(ctx, values, "parent_id", problems)
+def _validate_participant(ctx: _Context, values: dict, current: dict | None) -> dict:
+    def validate(given: dict) -> dict:
+        return participants.validate_participant(ctx.db, given, current=current)
+
+    return _with_reference(ctx, values, current, "agency_id", validate)
+
+
+def _validate_agency(ctx: _Context, values: dict, current: dict | None) -> dict:
     # Cycles are checked once every row is known (see _without_agency_cycles): a file may
     # set A's parent to B on one row and B's to A on another.
-    clean = _run_check(lambda: agencies._validate(ctx.db, {**values, "parent_id": None}, record_id), problems)
-    return {**clean, "parent_id": parent}
+    def validate(given: dict) -> dict:
+        return agencies.validate_agency(ctx.db, given, current=current)
+
+    return _with_reference(ctx, values, current, "parent_id", validate)
 
 
-def _validate_workshop(ctx: _Context, values: dict, record_id: str | None) -> dict:
-    return workshops._validate(ctx.db, values, record_id)
+def _validate_workshop(ctx: _Context, values: dict, current: dict | None) -> dict:
+    return workshops.validate_workshop(ctx.db, values, current=current)
 
 
-def _validate_outcome(ctx: _Context, values: dict, record_id: str | None) -> dict:
-    return outcomes._validate(values)[0]
+def _validate_outcome(ctx: _Context, values: dict, current: dict | None) -> dict:
+    return outcomes.validate_outcome(values, current=current)
 
 
 _SPECS = (
@@ -185,7 +194,7 @@ def table_spec(name: str) -> TableSpec:
 
 def _live_rows(db: Database, spec: TableSpec) -> Iterator[tuple]:
     table = spec.model.__table__
-    # A record merged into its duplicate counts as that one everywhere (DESIGN.md §3.6).
+    # A record merged into its duplicate counts as that one everywhere (docs/ARCHITECTURE.md §3.6).
     merged_away = select(MergeMap.record_id).where(MergeMap.table_name == spec.table)
     query = (
         select(*(table.c[name] for name in spec.columns))
@@ -240,7 +249,7 @@ def _write_xlsx(binary: IO[bytes], spec: TableSpec, rows: Iterable[tuple]) -> in
             made.number_format = "yyyy-mm-dd"
             return made
         if isinstance(value, str):
-            value = _OOXML_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+            value = escape_xlsx_text(value)
             if value.startswith("="):  # text, shown as typed: never a formula that runs
                 made = WriteOnlyCell(sheet, value=value)
                 made.data_type = "s"
@@ -338,7 +347,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     try:
         sheet = book.active or book.worksheets[0]
         return [
-            [_OOXML_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), v) if isinstance(v, str) else v for v in row]
+            [unescape_xlsx_text(v) if isinstance(v, str) else v for v in row]
             for row in sheet.iter_rows(values_only=True)
         ]
     except Exception:
@@ -420,16 +429,14 @@ def _row_values(spec: TableSpec, names: list[str], cells: list[Any]) -> tuple[di
     return values, stray
 
 
-def _merge_for_update(spec: TableSpec, current: dict, values: dict) -> dict:
-    """The record as the row would leave it (see the blank-cell rule at the top)."""
-    merged = {name: current[name] for name in spec.fields}
-    for name, value in values.items():
-        if name != "id" and (not _is_blank(value) or name in spec.clearable):
-            merged[name] = value
-    return merged
+def _changes_for_update(spec: TableSpec, values: dict) -> dict:
+    """The fields a row changes (see the blank-cell rule at the top): its columns, but for
+    blank cells that keep the current value."""
+    return {name: value for name, value in values.items()
+            if name != "id" and (not _is_blank(value) or name in spec.clearable)}
 
 
-Checked = list[tuple[int, str | None, dict]]  # (row number, id to update or None, clean values)
+Checked = list[tuple[int, str | None, dict]]  # (row number, id to update or None, clean values or changes)
 
 
 def _check_rows(
@@ -454,11 +461,11 @@ def _check_rows(
             continue
         if record_id:
             first_row_of[record_id] = number
-            proposed = _merge_for_update(spec, current[record_id], values)
+            proposed = _changes_for_update(spec, values)
         else:
             proposed = {k: v for k, v in values.items() if k != "id" and not _is_blank(v)}
         try:
-            checked.append((number, record_id, spec.validate(ctx, proposed, record_id)))
+            checked.append((number, record_id, spec.validate(ctx, proposed, current.get(record_id))))
         except ValidationError as error:
             invalid.extend(InvalidRow(number, name, why) for name, why in error.errors.items())
     return checked
@@ -466,11 +473,16 @@ def _check_rows(
 
 def _without_agency_cycles(ctx: _Context, checked: Checked, invalid: list[InvalidRow]) -> Checked:
     """The forms' rule, "an agency cannot be its own parent", over the agencies as the whole
-    file would leave them: one row may set A's parent to B and another B's to A."""
+    file would leave them: one row may set A's parent to B and another B's to A. A row that
+    does not set a parent is not checked, as a form's change that leaves it is not."""
     parent_of = dict(ctx.agency_parent)
-    parent_of.update((record_id, clean["parent_id"]) for _n, record_id, clean in checked if record_id)
+    parent_of.update((record_id, clean["parent_id"]) for _n, record_id, clean in checked
+                     if record_id and "parent_id" in clean)
     kept = []
     for number, record_id, clean in checked:
+        if "parent_id" not in clean:
+            kept.append((number, record_id, clean))
+            continue
         parent, seen = clean["parent_id"], {record_id}
         while parent and parent not in seen:
             seen.add(parent)
@@ -493,7 +505,7 @@ def _plan(ctx: _Context, writer: Writer, spec: TableSpec, names: list[str], data
         if record_id is None:
             plan.creates.append(clean)
             continue
-        changed = {k: clean[k] for k in names if k != "id" and clean[k] != current[record_id][k]}
+        changed = {k: v for k, v in clean.items() if v != current[record_id][k]}
         if changed:
             plan.updates.append((record_id, changed))
         else:

@@ -13,7 +13,7 @@ from fieldlog.services.workshops import WorkshopRow, list_workshops
 # A person is "trained" by a day present, as a participant (a trainer is not a trainee),
 # at a live workshop that was not cancelled; tombstoned people and enrolments count not at all.
 # Asked per person (EXISTS) so each person counts once without a DISTINCT over every mark.
-# Merged duplicates count once (DESIGN.md §3.7): a record merged away (merge_map) is not a
+# Merged duplicates count once (docs/ARCHITECTURE.md §3.7): a record merged away (merge_map) is not a
 # person; its survivor is trained by its own days or by those of a live record merged into it.
 _TRAINED_BY = """SELECT 1 FROM enrolment e
   JOIN workshop w ON w.id = e.workshop_id

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import and_, func, or_, select
 
@@ -12,7 +15,7 @@ from fieldlog.dates import format_date
 from fieldlog.errors import NotFound
 from fieldlog.i18n import _
 from fieldlog.models import Attendance, Enrolment, MergeMap, Office, Workshop, WorkshopBase
-from fieldlog.services.common import PAGE_SIZE, Checker, Page
+from fieldlog.services.common import PAGE_SIZE, Checker, Page, Rule, checked_fields
 from fieldlog.services.records import create_record, read_public, update_record
 from fieldlog.text import fold
 from fieldlog.vocabulary import PILLARS, WORKSHOP_KINDS, WORKSHOP_STATUSES
@@ -38,56 +41,90 @@ class WorkshopPublic(WorkshopBase):
     deleted: bool = False
 
 
+class WorkshopFields(TypedDict, total=False):
+    """A workshop's fields as a form or a file gives them (dates as typed, "13/10/2021", or
+    dates); the service checks and cleans them. A new workshop needs a title and its days."""
+
+    title: str
+    kind: str | None
+    start_date: date | str | None
+    end_date: date | str | None
+    city: str
+    country: str | None
+    venue: str
+    programme: str
+    organisers: str
+    partners: str
+    funders: str
+    themes: str
+    pillar: str | None
+    status: str | None
+    notes: str
+
+
 TEXT_FIELDS = {
     "city": 120, "venue": 300, "programme": 300, "organisers": 600,
     "partners": 600, "funders": 600, "themes": 600, "notes": 4000,
 }
+RULES: dict[str, Rule] = {
+    "title": partial(Checker.text, required=True, max_length=400),
+    "kind": partial(Checker.choice, table=WORKSHOP_KINDS, default="national_workshop"),
+    "start_date": Checker.date,
+    "end_date": Checker.date,
+    "country": Checker.country,
+    "pillar": partial(Checker.choice, table=PILLARS, required=False),
+    "status": partial(Checker.choice, table=WORKSHOP_STATUSES, default="planned"),
+    **{name: partial(Checker.text, max_length=limit) for name, limit in TEXT_FIELDS.items()},
+}
 
 
-def _validate(db: Database, values: dict, workshop_id: str | None = None) -> dict:
+def validate_workshop(db: Database, values: Mapping[str, Any], *, current: Mapping[str, Any] | None = None) -> dict:
+    """The clean values of a new workshop, or, given the `current` record, of the changes
+    `values` make to it (those fields only; new dates are checked against the dates it keeps).
+    Raises ValidationError, field by field."""
     check = Checker()
-    clean = {
-        "title": check.text("title", values.get("title"), required=True, max_length=400),
-        "kind": check.choice("kind", values.get("kind") or "national_workshop", WORKSHOP_KINDS),
-        "start_date": check.date("start_date", values.get("start_date")),
-        "end_date": check.date("end_date", values.get("end_date")),
-        "country": check.country("country", values.get("country")),
-        "pillar": check.choice("pillar", values.get("pillar"), PILLARS, required=False),
-        "status": check.choice("status", values.get("status") or "planned", WORKSHOP_STATUSES),
-    }
-    for name, limit in TEXT_FIELDS.items():
-        clean[name] = check.text(name, values.get(name), max_length=limit)
-    first, last = clean["start_date"], clean["end_date"]
-    if first and last:
-        if last < first:
-            check.fail("end_date", _("The last day is before the first day."))
-        elif (last - first).days >= MAX_DAYS:
-            check.fail("end_date", _("A workshop lasts at most {n} days.").format(n=MAX_DAYS))
-        elif workshop_id:
-            with db.read() as session:
-                outside = session.execute(
-                    select(func.count())
-                    .select_from(Attendance)
-                    .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
-                    .where(
-                        Enrolment.workshop_id == workshop_id,
-                        Attendance.deleted == False,  # noqa: E712
-                        Enrolment.deleted == False,  # noqa: E712
-                        or_(Attendance.day < first, Attendance.day > last),
-                    )
-                ).scalar_one()
-            if outside:
-                check.fail("end_date", _("Attendance is recorded on days outside these dates."))
+    clean = checked_fields(check, RULES, values, record="workshop", partial=current is not None)
+    if "start_date" in clean or "end_date" in clean:
+        kept = current or {}
+        first, last = clean.get("start_date", kept.get("start_date")), clean.get("end_date", kept.get("end_date"))
+        _check_days(db, check, first, last, kept.get("id"))
     check.check()
     return clean
 
 
-def create_workshop(db: Database, **values) -> str:
-    return create_record(db, Workshop, _validate(db, values))
+def _check_days(db: Database, check: Checker, first: date | None, last: date | None, workshop_id: str | None) -> None:
+    """The rules over a workshop's first and last day together (unchecked while either is missing
+    or not a date)."""
+    if not (first and last):
+        return
+    if last < first:
+        check.fail("end_date", _("The last day is before the first day."))
+    elif (last - first).days >= MAX_DAYS:
+        check.fail("end_date", _("A workshop lasts at most {n} days.").format(n=MAX_DAYS))
+    elif workshop_id:
+        with db.read() as session:
+            outside = session.execute(
+                select(func.count())
+                .select_from(Attendance)
+                .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
+                .where(
+                    Enrolment.workshop_id == workshop_id,
+                    Attendance.deleted == False,  # noqa: E712
+                    Enrolment.deleted == False,  # noqa: E712
+                    or_(Attendance.day < first, Attendance.day > last),
+                )
+            ).scalar_one()
+        if outside:
+            check.fail("end_date", _("Attendance is recorded on days outside these dates."))
 
 
-def update_workshop(db: Database, workshop_id: str, **values) -> dict:
-    return update_record(db, Workshop, workshop_id, _validate(db, values, workshop_id))
+def create_workshop(db: Database, **values: Unpack[WorkshopFields]) -> str:
+    return create_record(db, Workshop, validate_workshop(db, values))
+
+
+def update_workshop(db: Database, workshop_id: str, **changes: Unpack[WorkshopFields]) -> dict:
+    """Change the fields given, and no other; returns those that differed."""
+    return update_record(db, Workshop, workshop_id, lambda current: validate_workshop(db, changes, current=current))
 
 
 def get_workshop(db: Database, workshop_id: str) -> WorkshopPublic:

@@ -1,4 +1,4 @@
-"""The single path by which records are written (DESIGN.md §3.3–3.5).
+"""The single path by which records are written (docs/ARCHITECTURE.md §3.3–3.5).
 
 A `Writer` lives for one transaction: it stamps each change with this office, the next
 per-office sequence number and a hybrid-logical-clock value, and appends it to the change log.
@@ -24,6 +24,7 @@ from fieldlog.hlc import HybridClock
 from fieldlog.i18n import _
 from fieldlog.ids import attendance_id, new_id
 from fieldlog.models import LOCAL_COLUMNS, ChangeLog, LocalState, SyncColumns
+from fieldlog.sync.fold import Folded, fold, load_entries, replaced_knowingly
 from fieldlog.text import sort_key
 
 SYNC_COLUMNS = ("id", "origin_office", "hlc", "deleted")
@@ -144,15 +145,12 @@ class Writer:
         self.session.execute(insert(ChangeLog.__table__).values(**log))
         cursor = raw_cursor(self.session)
         if cursor.execute("SELECT 1 FROM conflict WHERE table_name = ? AND record_id = ? LIMIT 1", (table, record_id)).fetchone():
-            from fieldlog.sync.materialise import refresh_conflicts
-
-            refresh_conflicts(cursor, table, record_id)
+            # Some of the record's open conflicts may be settled by this write.
+            write_conflicts(cursor, table, record_id, fold(load_entries(cursor, table, record_id)))
         return changed
 
     def _base(self, table: str, record_id: str, columns) -> dict[str, list[tuple[int, str]]]:
         """The stamps of the values each column held when this write was made (see sync/fold.py)."""
-        from fieldlog.sync.fold import load_entries, replaced_knowingly
-
         return replaced_knowingly(load_entries(raw_cursor(self.session), table, record_id), columns)
 
     def set_deleted(self, model: type[SyncColumns], record_id: str, deleted: bool) -> bool:
@@ -162,6 +160,33 @@ class Writer:
 def raw_cursor(session: Session):
     """The sqlite3 cursor of the session's transaction, for hot loops that SQLAlchemy would slow."""
     return session.connection().connection.driver_connection.cursor()
+
+
+def write_conflicts(cursor, table: str, record_id: str, folded: Folded, *, had_conflicts: bool = True) -> int:
+    """Replace the record's conflicts by those its log now shows (`folded`); returns how many are
+    new. Kept with the writer: a local write and an import both leave the conflict table so."""
+    if not folded.conflicts:
+        if had_conflicts:
+            cursor.execute("DELETE FROM conflict WHERE table_name = ? AND record_id = ?", (table, record_id))
+        return 0
+    before = {
+        (column, office, hlc)
+        for column, office, hlc in cursor.execute(
+            "SELECT column, loser_office, loser_hlc FROM conflict WHERE table_name = ? AND record_id = ?",
+            (table, record_id),
+        )
+    }
+    cursor.execute("DELETE FROM conflict WHERE table_name = ? AND record_id = ?", (table, record_id))
+    new = 0
+    for lost in folded.conflicts:
+        cursor.execute(
+            "INSERT INTO conflict (table_name, record_id, column, loser_office, loser_hlc, loser_value, loser_author) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (table, record_id, lost.column, lost.office_id, lost.hlc,
+             json.dumps(lost.value, ensure_ascii=False), lost.author),
+        )
+        new += (lost.column, lost.office_id, lost.hlc) not in before
+    return new
 
 
 def writer_for(session: Session) -> Writer:
