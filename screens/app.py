@@ -47,7 +47,7 @@ def _mode(name: str):
     def build() -> Screen:
         from importlib import import_module
 
-        module = import_module(f"screens.{name}")
+        module = import_module(f"fieldlog.screens.{name}")
         return getattr(module, f"{name.title()}Screen")()
 
     return build

@@ -1,14 +1,11 @@
-"""What every fieldlog screen shares: translated key bindings and worker error reporting; and,
-for the dialogs that end with a line saying how their work went, that line."""
+"""What every fieldlog screen shares: translated key bindings and worker error reporting."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.text import Text
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen, ScreenResultType
-from textual.widgets import Static
 from textual.worker import WorkerState
 
 from fieldlog.errors import FieldlogError
@@ -48,14 +45,3 @@ class FieldlogScreen(FieldlogScreenMixin, Screen):
 
 class FieldlogModal(FieldlogScreenMixin, ModalScreen[ScreenResultType]):
     pass
-
-
-class ResultLineMixin:
-    """A dialog's result line: the Static with id `RESULT_ID`, marked `-error` for a refusal."""
-
-    RESULT_ID = ""
-
-    def _say(self, text: str, *, error: bool) -> None:
-        note = self.query_one(f"#{self.RESULT_ID}", Static)  # type: ignore[attr-defined]
-        note.update(Text(text))  # paths and file names may hold brackets: not markup
-        note.set_class(error, "-error")

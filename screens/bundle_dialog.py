@@ -1,5 +1,5 @@
-"""What the export and import dialogs share: a progress message, a result line, and no leaving
-while a bundle is being written or applied."""
+"""What the export and import dialogs share: a progress message, a status line saying how it
+went, and no leaving while a bundle is being written or applied."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from textual import on
 from textual.message import Message
 from textual.widgets import Button
 
-from fieldlog.screens.base import FieldlogModal, ResultLineMixin
+from fieldlog.screens.base import FieldlogModal
+from fieldlog.widgets.status_line import StatusLine
 
 
-class BundleDialog(ResultLineMixin, FieldlogModal[bool]):
-    """Dismisses with `done`: True when a bundle was written or something was imported."""
+class BundleDialog(FieldlogModal[bool]):
+    """Dismisses with `done`: True when a bundle was written or something was imported.
+    Subclasses compose one StatusLine."""
 
     class Progressed(Message):
         def __init__(self, done: int, total: int) -> None:
@@ -33,6 +35,6 @@ class BundleDialog(ResultLineMixin, FieldlogModal[bool]):
 
     def action_close(self) -> None:
         if self.busy:
-            self._say(self.busy_message(), error=False)
+            self.query_one(StatusLine).say(self.busy_message())
             return
         self.dismiss(self.done)

@@ -3,7 +3,7 @@ merged records (v), to undo a merge (u). Participants or agencies (t)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -11,16 +11,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Header, Static
-from textual.worker import WorkerState, get_current_worker
+from textual.widgets import DataTable, Header
+from textual.worker import WorkerState
 
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from fieldlog.vocabulary import country_name
-from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.reading_screen import ReadingScreen
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.measured_table import MeasuredTable
 from fieldlog.widgets.paged_table import clip
+from fieldlog.widgets.status_line import StatusLine
 
 CANDIDATES, MERGED = "candidates", "merged"
 # Score (7 with its header) + two records (20 + 2 each) + reasons (25 + 2) = 78: 80 columns
@@ -49,7 +50,17 @@ def reasons_text(reasons: list[str], width: int = WHY_WIDTH) -> Text:
     return Text("\n".join(clip(line, width) for line in lines))
 
 
-class DuplicatesScreen(FieldlogScreen):
+@dataclass(frozen=True)
+class DuplicatesRead:
+    table: str
+    view: str
+    rows: list[Any]  # candidate pairs, or merges
+
+
+class DuplicatesScreen(ReadingScreen[DuplicatesRead]):
+    """Read once opened, after each decision, on switching, and when the app says the database
+    changed; not on coming back from a question (finding the pairs takes a while)."""
+
     TITLE = N_("Duplicates")
     CSS_PATH = "duplicates.tcss"
     TABLE_LABELS: ClassVar[dict[str, str]] = {"participant": N_("participants"), "agency": N_("agencies")}
@@ -67,11 +78,7 @@ class DuplicatesScreen(FieldlogScreen):
         "participant": N_("Agencies"), "agency": N_("Participants"),
         CANDIDATES: N_("Merged"), MERGED: N_("Candidates"),
     }
-
-    class Loaded(Message):
-        def __init__(self, table: str, view: str, rows: list[Any]) -> None:
-            super().__init__()
-            self.table, self.view, self.rows = table, view, rows
+    RELOAD_ON_RESUME = False
 
     class Changed(Message):
         def __init__(self, text: str) -> None:
@@ -87,14 +94,13 @@ class DuplicatesScreen(FieldlogScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="duplicates-status", markup=False)
+        yield StatusLine(id="duplicates-status")
         yield MeasuredTable(cursor_type="row", zebra_stripes=True, id="pairs")
         yield FittingFooter()
 
     def on_mount(self) -> None:
         self.title = _(self.TITLE)
         self.query_one("#pairs", DataTable).focus()
-        self.reload()
 
     @property
     def active_bindings(self):
@@ -116,23 +122,21 @@ class DuplicatesScreen(FieldlogScreen):
     # --- loading -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self.app.office is None:
-            return  # the database is still opening; the app reloads this screen when it is ready
+        if not self.ready_to_read:
+            return
         self.loading_rows = True
         self.show_status()
         self.load(self.table, self.view)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self, table: str, view: str) -> None:
+    def read(self, table: str, view: str) -> DuplicatesRead:
         from fieldlog.services.duplicates import candidate_pairs, list_merges
 
         db = self.app.db
         rows = candidate_pairs(db, table=table, limit=CANDIDATE_LIMIT) if view == CANDIDATES else list_merges(db, table=table)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(table, view, rows))
+        return DuplicatesRead(table, view, rows)
 
-    def on_duplicates_screen_loaded(self, message: Loaded) -> None:
-        if (message.table, message.view) != (self.table, self.view):
+    def show(self, data: DuplicatesRead) -> None:
+        if (data.table, data.view) != (self.table, self.view):
             return
         self.loading_rows = False
         table = self.query_one("#pairs", DataTable)
@@ -141,7 +145,7 @@ class DuplicatesScreen(FieldlogScreen):
         self.rows_by_key = {}
         if self.view == CANDIDATES:
             table.add_columns(_("Score"), _("Record"), _("Probably the same as"), _("Why"))
-            for pair in message.rows:
+            for pair in data.rows:
                 key = f"{pair.first_id}:{pair.second_id}"
                 self.rows_by_key[key] = pair
                 table.add_row(
@@ -153,7 +157,7 @@ class DuplicatesScreen(FieldlogScreen):
                 )
         else:
             table.add_columns(_("Merged record"), _("Now counts as"))
-            for merged in message.rows:
+            for merged in data.rows:
                 self.rows_by_key[merged.record_id] = merged
                 table.add_row(Text(clip(merged.record_name, 36)), Text(clip(merged.into_name, 36)), key=merged.record_id)
         if table.row_count:
@@ -161,7 +165,7 @@ class DuplicatesScreen(FieldlogScreen):
         self.show_status()
 
     def on_worker_state_changed(self, event) -> None:
-        super().on_worker_state_changed(event)
+        # FieldlogScreen's own handler says what went wrong: Textual calls it too.
         if event.worker.group == "load" and event.state == WorkerState.ERROR:
             self.loading_rows = False  # the error is shown; stop saying "looking…"
             self.show_status()
@@ -189,7 +193,7 @@ class DuplicatesScreen(FieldlogScreen):
             text = ngettext("{n} merged record among {what}", "{n} merged records among {what}", count).format(
                 n=format_number(count), what=what
             ) if count else _("No merged {what}.").format(what=what)
-        self.query_one("#duplicates-status", Static).update(text)
+        self.query_one("#duplicates-status", StatusLine).say(text)
 
     # --- switching -----------------------------------------------------------------------
 

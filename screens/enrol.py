@@ -23,6 +23,7 @@ from fieldlog.screens.base import FieldlogModal
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.measured_table import MeasuredTable
 from fieldlog.widgets.paged_table import clip
+from fieldlog.widgets.status_line import StatusLine
 
 RESULTS_LIMIT = 50
 SEARCH_DELAY_S = 0.15
@@ -75,7 +76,7 @@ class EnrolScreen(FieldlogModal[int]):
             table.add_columns(_("Name"), _("Agency"), _("Function"), _("Enrolled"))
             yield table
             yield Static("", id="enrol-count")
-            yield Static("", id="enrol-message")
+            yield StatusLine(id="enrol-message")
             yield Static(_("Enter: enrol the selected person · ↓: go to the list"), id="enrol-help")
         yield FittingFooter()
 
@@ -186,20 +187,14 @@ class EnrolScreen(FieldlogModal[int]):
         self._busy = False
         self.enrolled_count += 1
         self.enrolled_ids.add(message.participant_id)
-        self._say(_("Enrolled: {name}").format(name=message.name), error=False)
+        self.query_one("#enrol-message", StatusLine).say(_("Enrolled: {name}").format(name=message.name), done=True)
         search = self.query_one("#enrol-search", Input)
         search.value = ""
         search.focus()
 
     def on_enrol_screen_refused(self, message: Refused) -> None:
         self._busy = False
-        self._say(message.reason, error=True)
-
-    def _say(self, text: str, *, error: bool) -> None:
-        note = self.query_one("#enrol-message", Static)
-        note.update(Text(text))
-        note.set_class(error, "-error")
-        note.set_class(not error, "-done")
+        self.query_one("#enrol-message", StatusLine).say(message.reason, error=True)
 
     # --- a person not registered yet -----------------------------------------------------
 

@@ -3,20 +3,21 @@ and what changed. A dialog over the form, which keeps what is being typed in it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Static
-from textual.worker import get_current_worker
 
 from fieldlog.dates import format_moment
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
 from fieldlog.services.history import HistoryEntry, record_history, record_label
 from fieldlog.screens.base import FieldlogModal
+from fieldlog.screens.reading_screen import ReadingMixin
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.measured_table import MeasuredTable
 from fieldlog.widgets.paged_table import clip
@@ -30,16 +31,20 @@ CELL_PADDING = 2  # a DataTable's cell_padding, on both sides
 LONGEST_VALUE = 80
 
 
-class HistoryScreen(FieldlogModal[None]):
+@dataclass(frozen=True)
+class HistoryRead:
+    label: str  # the record, as a person names it
+    entries: list[HistoryEntry]  # the latest, at most SHOWN_AT_MOST
+    total: int
+
+
+class HistoryScreen(ReadingMixin[HistoryRead], FieldlogModal[None]):
+    """Read once shown, and again when the app says the database changed (Ctrl+R, another
+    fieldlog); not on coming back from a dialog over it."""
+
     CSS_PATH = "history.tcss"
     BINDINGS = [Binding("escape,f10", "close", N_("Close"))]
-
-    class Loaded(Message):
-        def __init__(self, label: str, entries: list[HistoryEntry], total: int) -> None:
-            super().__init__()
-            self.label = label
-            self.entries = entries
-            self.total = total
+    RELOAD_ON_RESUME = False
 
     def __init__(self, *, table: str, record_id: str) -> None:
         super().__init__()
@@ -59,22 +64,15 @@ class HistoryScreen(FieldlogModal[None]):
 
     def on_mount(self) -> None:
         self.query_one("#history-rows", DataTable).focus()
-        self.reload()
 
-    def reload(self) -> None:
-        """Also called by the app when the database changed (Ctrl+R, another fieldlog)."""
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> None:
+    def read(self) -> HistoryRead:
         label = record_label(self.app.db, table=self.table, record_id=self.record_id)
         entries = record_history(self.app.db, table=self.table, record_id=self.record_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(label, entries[:SHOWN_AT_MOST], len(entries)))
+        return HistoryRead(label, entries[:SHOWN_AT_MOST], len(entries))
 
-    def on_history_screen_loaded(self, message: Loaded) -> None:
-        self.entries, self.total = message.entries, message.total
-        self.query_one("#history-title", Static).update(Text(_("History: {record}").format(record=message.label)))
+    def show(self, data: HistoryRead) -> None:
+        self.entries, self.total = data.entries, data.total
+        self.query_one("#history-title", Static).update(Text(_("History: {record}").format(record=data.label)))
         rows = self.query_one("#history-rows", DataTable)
         cursor = rows.cursor_row
         rows.clear()

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Header, Static
-from textual.worker import get_current_worker
 
 from fieldlog.dates import format_range
 from fieldlog.formatting import format_number
 from fieldlog.i18n import _, ngettext
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label
-from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.reading_screen import ReadingScreen
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.measured_table import MeasuredTable
 from fieldlog.widgets.paged_table import clip, plain
@@ -25,21 +23,9 @@ if TYPE_CHECKING:
     from fieldlog.sync.status import PeerStatus
 
 
-class HomeScreen(FieldlogScreen):
-    class CountsLoaded(Message):
-        def __init__(self, counts: HomeCounts) -> None:
-            super().__init__()
-            self.counts = counts
-
-    class PeersLoaded(Message):
-        def __init__(self, peers: list[PeerStatus]) -> None:
-            super().__init__()
-            self.peers = peers
-
-    class TrainedLoaded(Message):
-        def __init__(self, trained: HomeTrained) -> None:
-            super().__init__()
-            self.trained = trained
+class HomeScreen(ReadingScreen["HomeCounts | list[PeerStatus] | HomeTrained"]):
+    """Read in three parts, each shown as soon as read: the counts, the other offices, and the
+    people trained (which takes longest)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,27 +48,27 @@ class HomeScreen(FieldlogScreen):
     def on_mount(self) -> None:
         self.query_one("#latest", DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        if self.app.office is not None:
-            self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> None:
+    def read(self) -> HomeTrained:
         """Counts first (milliseconds), then the figures that read every attendance mark."""
         from fieldlog.services.stats import home_counts, home_trained
         from fieldlog.sync.status import peer_status
 
-        self.post_message(self.CountsLoaded(home_counts(self.app.db)))
-        self.post_message(self.PeersLoaded(peer_status(self.app.db)))
-        trained = home_trained(self.app.db, today=self.app.today)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.TrainedLoaded(trained))
+        self.show_from_worker(home_counts(self.app.db))
+        self.show_from_worker(peer_status(self.app.db))
+        return home_trained(self.app.db, today=self.app.today)
 
-    def on_home_screen_trained_loaded(self, message: TrainedLoaded) -> None:
-        t, n = message.trained, format_number
+    def show(self, part: HomeCounts | list[PeerStatus] | HomeTrained) -> None:
+        from fieldlog.services.stats import HomeCounts
+
+        if isinstance(part, HomeCounts):
+            self.show_counts(part)
+        elif isinstance(part, list):
+            self.show_peers(part)
+        else:
+            self.show_trained(part)
+
+    def show_trained(self, trained: HomeTrained) -> None:
+        t, n = trained, format_number
         self.query_one("#trained", Static).update(
             _("Trained in {year}: {people} ({women} women, {men} men)").format(
                 year=t.year, people=n(t.this_year.people), women=n(t.this_year.women), men=n(t.this_year.men)
@@ -93,18 +79,18 @@ class HomeScreen(FieldlogScreen):
             )
         )
 
-    def on_home_screen_peers_loaded(self, message: PeersLoaded) -> None:
+    def show_peers(self, peers: list[PeerStatus]) -> None:
         """Only once another office is known: a lone office has no one to deliver to."""
-        peers = self.query_one("#peers", Static)
-        peers.display = bool(message.peers)
-        peers.update(
+        line = self.query_one("#peers", Static)
+        line.display = bool(peers)
+        line.update(
             _("Changes not yet acknowledged: {offices}   (F8 Sync)").format(
-                offices=" · ".join(f"{peer.code} {format_number(peer.pending)}" for peer in message.peers)
+                offices=" · ".join(f"{peer.code} {format_number(peer.pending)}" for peer in peers)
             )
         )
 
-    def on_home_screen_counts_loaded(self, message: CountsLoaded) -> None:
-        s, n = message.counts, format_number
+    def show_counts(self, counts: HomeCounts) -> None:
+        s, n = counts, format_number
         self.query_one("#counts", Static).update(
             _("Workshops {w}   Participants {p}   Agencies {a}   Outcomes {o}").format(
                 w=n(s.workshops), p=n(s.participants), a=n(s.agencies), o=n(s.outcomes)

@@ -14,17 +14,16 @@ from textual.widgets import Button, Input, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from fieldlog.screens.base import FieldlogModal, ResultLineMixin
-from fieldlog.screens.sync_export import folder_problem, remember_folder, remembered_folder
+from fieldlog.screens.base import FieldlogModal
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.form_field import FormField
+from fieldlog.widgets.status_line import StatusLine
 
 
-class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
+class KeyExportDialog(FieldlogModal[bool]):
     """Dismisses with True when the key card was written."""
 
     CSS_PATH = "keys.tcss"
-    RESULT_ID = "key-export-result"
     BINDINGS = [
         Binding("ctrl+s", "export", N_("Export"), priority=True),
         Binding("escape", "close", N_("Close")),
@@ -55,11 +54,15 @@ class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
                 classes="dialog-text",
             )
             yield FormField("folder", _("Folder"), Input(compact=True))
-            yield Static("", id=self.RESULT_ID)
+            yield StatusLine(id="key-export-result")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export (Ctrl+S)"), id="export", variant="primary", compact=True)
                 yield Button(_("Close (Esc)"), id="close", compact=True)
         yield FittingFooter()
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#key-export-result", StatusLine)
 
     @property
     def folder_field(self) -> FormField:
@@ -71,7 +74,9 @@ class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prepare")
     def prepare(self) -> None:
-        folder = remembered_folder()
+        from fieldlog.folders import remembered_bundle_folder
+
+        folder = remembered_bundle_folder()
         self.app.call_from_thread(self._suggest, folder)
 
     def _suggest(self, folder: str) -> None:
@@ -93,11 +98,12 @@ class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
             field.control.focus()
             return
         self.busy = True
-        self._say(_("Writing the key file…"), error=False)
+        self.status.say(_("Writing the key file…"))
         self.export(folder)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, folder_text: str) -> None:
+        from fieldlog.folders import folder_problem, remember_bundle_folder
         from fieldlog.keys.trust import export_card, own_key
 
         folder = Path(folder_text).expanduser()
@@ -115,7 +121,7 @@ class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
             self.post_message(self.Refused(
                 _("The key file could not be written: {reason}").format(reason=error.strerror or error)))
             return
-        remember_folder(folder)
+        remember_bundle_folder(folder)
         self.post_message(self.Written(_(
             "Public key of {office} written to {path}. It holds no secret: give it to the other office, then "
             "read them this fingerprint by phone: {fingerprint}"
@@ -124,7 +130,7 @@ class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
     def on_key_export_dialog_written(self, message: Written) -> None:
         self.busy = False
         self.done = True
-        self._say(message.outcome, error=False)
+        self.status.say(message.outcome)
         self.query_one("#close", Button).focus()
 
     def on_key_export_dialog_refused(self, message: Refused) -> None:
@@ -132,9 +138,9 @@ class KeyExportDialog(ResultLineMixin, FieldlogModal[bool]):
         if message.folder:
             self.folder_field.set_error(message.reason)
             self.folder_field.control.focus()
-            self._say("", error=False)
+            self.status.say("")
         else:
-            self._say(message.reason, error=True)
+            self.status.say(message.reason, error=True)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

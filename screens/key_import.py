@@ -15,6 +15,7 @@ from textual.widgets import Button
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from fieldlog.screens.ticked_files import FoundFile, TickedFilesDialog
+from fieldlog.widgets.status_line import StatusLine
 
 KEY_SUFFIX = ".fieldlog-key"  # fieldlog.keys.trust.PUBLIC_SUFFIX
 
@@ -93,7 +94,7 @@ class KeyImportDialog(TickedFilesDialog[KeysImported | None]):
             self.imported = KeysImported(message.key_id, message.lines)
             self.files.deselect_all()
         if message.error:  # stay, with the reason; Esc goes back to the keys
-            self._say("\n".join(message.lines), error=True)
+            self.query_one(StatusLine).say("\n".join(message.lines), error=True)
         else:
             self.dismiss(self.imported)
 

@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Digits, Static
+from textual.widgets import Button, Checkbox, Static
 
 from fieldlog.i18n import N_, _
 from fieldlog.vocabulary import country_name
 from fieldlog.screens.base import FieldlogModal
 from fieldlog.screens.confirm import YES_KEY
-from fieldlog.screens.keys import fingerprint_lines
+from fieldlog.widgets.fingerprint_digits import FingerprintDigits
 
 if TYPE_CHECKING:
     from fieldlog.keys.trust import KnownKey
@@ -38,7 +38,6 @@ class TrustDialog(FieldlogModal[str | None]):
     def compose(self) -> ComposeResult:
         key = self.key
         public = key.public
-        first, second = fingerprint_lines(key.fingerprint)
         with Vertical(classes="dialog"):
             yield Static(_("Trust the key of {office}?").format(office=key.code), classes="dialog-title")
             where = country_name(public.country) if public.country else ""
@@ -49,8 +48,8 @@ class TrustDialog(FieldlogModal[str | None]):
                   "(in fieldlog: F8, then k).").format(office=key.code),
                 classes="dialog-text", markup=False,
             )
-            yield Digits(first, classes="fingerprint")
-            yield Digits(second, classes="fingerprint")
+            yield FingerprintDigits(key.fingerprint, line=0, classes="fingerprint")
+            yield FingerprintDigits(key.fingerprint, line=1, classes="fingerprint")
             yield Static(Text(key.fingerprint, style="bold"), classes="fingerprint-plain")
             yield Static(
                 _("Does {office} read you this same fingerprint?").format(office=key.code),

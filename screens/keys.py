@@ -13,15 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Digits, Header, Static
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Header, Static
 
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
-from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.reading_screen import ReadingScreen
+from fieldlog.widgets.fingerprint_digits import FingerprintDigits
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.measured_table import MeasuredTable
 from fieldlog.widgets.paged_table import clip
+from fieldlog.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from fieldlog.keys.trust import KnownKey
@@ -40,13 +41,6 @@ class KeysOverview:
     others: list[KnownKey]
 
 
-def fingerprint_lines(fingerprint: str) -> tuple[str, str]:
-    """Five groups of five digits on two lines (three groups, then two): what fits 80 columns in
-    large digits."""
-    groups = fingerprint.split()
-    return " ".join(groups[:3]), " ".join(groups[3:])
-
-
 def status_text(key: KnownKey) -> str:
     """The status in a few words: which coordinator decided it, briefly."""
     from fieldlog.keys.trust import RETIRED, describe_status
@@ -59,7 +53,7 @@ def status_text(key: KnownKey) -> str:
     return describe_status(key)
 
 
-class KeysScreen(FieldlogScreen):
+class KeysScreen(ReadingScreen[KeysOverview]):
     CSS_PATH = "keys.tcss"
     BINDINGS = [
         Binding("i", "import_key", N_("Import")),
@@ -73,11 +67,6 @@ class KeysScreen(FieldlogScreen):
         Binding("n", "new_keys", N_("New keys"), show=False),
         Binding("escape", "back", N_("Back"), show=False),
     ]
-
-    class Loaded(Message):
-        def __init__(self, overview: KeysOverview) -> None:
-            super().__init__()
-            self.overview = overview
 
     class Done(Message):
         """A decision was saved: say so, and show the key it was about."""
@@ -106,10 +95,10 @@ class KeysScreen(FieldlogScreen):
             yield Static("", id="own-office", classes="section-title")
             # The fingerprint large, in two lines of large digits (25 digits do not fit 80 columns).
             with Horizontal(classes="own-line"):
-                yield Digits("", id="fingerprint-1")
+                yield FingerprintDigits(line=0, id="fingerprint-1")
                 yield Static(_("Its fingerprint, to read to other offices by phone."), id="own-hint")
             with Horizontal(classes="own-line"):
-                yield Digits("", id="fingerprint-2")
+                yield FingerprintDigits(line=1, id="fingerprint-2")
                 with Vertical(id="own-info"):
                     yield Static("", id="own-digits")
                     yield Static("", id="own-protection")
@@ -124,7 +113,7 @@ class KeysScreen(FieldlogScreen):
                   "office to import."),
                 id="no-keys",
             )
-            yield Static("", id="keys-result")
+            yield StatusLine(id="keys-result")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -132,35 +121,24 @@ class KeysScreen(FieldlogScreen):
         self.title = _("Office keys")
         self.query_one("#key-rows", DataTable).focus()  # the keys are read on resuming: shown now
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        if self.app.office is not None:
-            self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> None:
+    def read(self) -> KeysOverview:
         from fieldlog.keys.trust import OWN, keys_are_protected, list_keys, own_key
 
         own = own_key(self.app.db)  # made now for a database from before keys
-        overview = KeysOverview(
+        return KeysOverview(
             own=own, protected=keys_are_protected(self.app.db),
             others=[key for key in list_keys(self.app.db) if key.status != OWN],
         )
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(overview))
 
-    def on_keys_screen_loaded(self, message: Loaded) -> None:
+    def show(self, overview: KeysOverview) -> None:
         from fieldlog.keys.trust import describe_role
 
-        overview = self.overview = message.overview
+        self.overview = overview
         own = overview.own
         self.query_one("#own-office", Static).update(Text(_("This office: {code} · {name} · {role} (c: change)").format(
             code=own.code, name=own.public.name, role=describe_role(own.public.role))))
-        first, second = fingerprint_lines(own.fingerprint)
-        self.query_one("#fingerprint-1", Digits).update(first)
-        self.query_one("#fingerprint-2", Digits).update(second)
+        for line in self.query(FingerprintDigits):
+            line.show_fingerprint(own.fingerprint)
         self.query_one("#own-digits", Static).update(Text(own.fingerprint, style="bold"))
         protection = self.query_one("#own-protection", Static)
         if overview.protected:
@@ -209,9 +187,7 @@ class KeysScreen(FieldlogScreen):
         return next((key for key in self.overview.others if key.key_id == wanted), None)
 
     def say(self, text: str, *, error: bool = False) -> None:
-        note = self.query_one("#keys-result", Static)
-        note.update(Text(text))  # file names may hold brackets: not markup
-        note.set_class(error, "-error")
+        self.query_one("#keys-result", StatusLine).say(text, error=error)
 
     @on(DataTable.RowSelected, "#key-rows")
     def row_selected(self, event: DataTable.RowSelected) -> None:

@@ -13,18 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input
-from textual.worker import get_current_worker
 
 from fieldlog.i18n import N_, _
 from fieldlog.services.common import PAGE_SIZE, Page
-from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.reading_screen import ReadingScreen
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.paged_table import PagedTable
 
 SEARCH_DELAY_S = 0.15
 
 
-class ListScreen(FieldlogScreen):
+class ListScreen(ReadingScreen[Page]):
     COLUMNS: ClassVar[list[str]] = []
     SEARCH_PLACEHOLDER: ClassVar[str] = N_("Search…")
     BINDINGS = [
@@ -32,11 +31,6 @@ class ListScreen(FieldlogScreen):
         Binding("greater_than_sign", "next_page", N_("Next page"), show=False),
         Binding("less_than_sign", "previous_page", N_("Previous page"), show=False),
     ]
-
-    class PageLoaded(Message):
-        def __init__(self, page: Page) -> None:
-            super().__init__()
-            self.page = page
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,9 +51,6 @@ class ListScreen(FieldlogScreen):
         self.title = _(self.TITLE)
         self.query_one("#rows", PagedTable).table.focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     # --- loading -------------------------------------------------------------------------
 
     def fetch(self, *, search: str, offset: int, limit: int) -> Page:
@@ -72,21 +63,19 @@ class ListScreen(FieldlogScreen):
         return row.id
 
     def reload(self, offset: int | None = None) -> None:
-        if self.app.office is None:
-            return  # the database is still opening; the app reloads this screen when it is ready
+        """The page shown, or the one at `offset`, of what the search finds."""
+        if not self.ready_to_read:
+            return
         pager = self.query_one("#rows", PagedTable)
         self.load(self.search_text, pager.page_offset if offset is None else offset)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self, search: str, offset: int) -> None:
+    def read(self, search: str, offset: int) -> Page:
         page = self.fetch(search=search, offset=offset, limit=PAGE_SIZE)
         if page.offset and not page.rows and page.total:
             page = self.fetch(search=search, offset=0, limit=PAGE_SIZE)
-        if not get_current_worker().is_cancelled:  # a newer search has replaced this one
-            self.post_message(self.PageLoaded(page))
+        return page
 
-    def on_list_screen_page_loaded(self, message: PageLoaded) -> None:
-        page = message.page
+    def show(self, page: Page) -> None:
         self.rows_by_id = {self.row_key(row): row for row in page.rows}
         self.query_one("#rows", PagedTable).show(
             page.rows, offset=page.offset, limit=page.limit, total=page.total,

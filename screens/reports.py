@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,9 +25,10 @@ from fieldlog.reports.output import FORMATS
 from fieldlog.reports.requests import ReportRequest, build_report, default_day, nearest_workshop
 from fieldlog.reports.signin_sheet import MAX_WALK_IN_LINES, WALK_IN_LINES
 from fieldlog.vocabulary import PILLARS, country_name, options
-from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.reading_screen import ReadingScreen
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.report_preview import ReportPreview
+from fieldlog.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from fieldlog.reports.document import Document
@@ -55,6 +55,18 @@ PREVIEW_DELAY_S = 0.3
 
 
 @dataclass(frozen=True)
+class ReportChoices:
+    """What the parameters offer: the workshops (label, id) and the newest ones' dates, the
+    countries and offices met in the records, and the folder last written to."""
+
+    workshops: list[tuple[str, str]]
+    ranges: list[tuple[str, date, date]]
+    countries: list[str]
+    offices: list[tuple[str, str]]
+    folder: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """Why there is nothing to preview or write: shown inline, beside `field` if given."""
 
@@ -73,25 +85,6 @@ def day_label(number: int, day: date) -> str:
     return _("Day {n}: {weekday} {day}").format(n=number, weekday=weekday, day=format_date(day))
 
 
-def remembered_folder() -> str:
-    """The folder last written to, else Documents, else the home folder."""
-    from fieldlog.settings import Settings
-
-    if folder := Settings.load().report_folder:
-        return folder
-    documents = Path.home() / "Documents"
-    return str(documents if documents.is_dir() else Path.home())
-
-
-def remember_folder(folder: Path) -> None:
-    from fieldlog.settings import Settings
-
-    try:
-        Settings.update(report_folder=str(folder))
-    except OSError:
-        pass  # only a convenience for next time
-
-
 def refill_keeping_choice(select: Select, choices: list[tuple[str, str]], label_of) -> None:
     """Give a filter its options again, sorted by label, keeping the one chosen even if no
     longer offered (the records changed under it), without announcing a change."""
@@ -104,20 +97,13 @@ def refill_keeping_choice(select: Select, choices: list[tuple[str, str]], label_
             select.value = kept
 
 
-class ReportsScreen(FieldlogScreen):
+class ReportsScreen(ReadingScreen[ReportChoices]):
+    """Reads the choices the parameters offer; the preview and the file are built in workers
+    of their own."""
+
     BINDINGS = [
         Binding("ctrl+s", "write", N_("Write file"), priority=True),
     ]
-
-    class ChoicesLoaded(Message):
-        def __init__(self, workshops: list[tuple[str, str]], ranges: list[tuple[str, date, date]],
-                     countries: list[str], offices: list[tuple[str, str]], folder: str) -> None:
-            super().__init__()
-            self.workshops = workshops
-            self.ranges = ranges
-            self.countries = countries
-            self.offices = offices
-            self.folder = folder
 
     class DaysLoaded(Message):
         def __init__(self, workshop_id: str, days: list[date]) -> None:
@@ -158,7 +144,6 @@ class ReportsScreen(FieldlogScreen):
         self._preview_timer: Timer | None = None
         self._pending: ReportRequest | None = None  # the preview being built
         self._shown: ReportRequest | None = None  # the preview on screen
-        self._status_kind = ""
         self._office_labels: dict[str, str] = {}  # every office offered so far, by id
 
     # --- layout --------------------------------------------------------------------------
@@ -208,7 +193,7 @@ class ReportsScreen(FieldlogScreen):
                 yield Label(_("Folder"))
                 yield Input(id="folder", compact=True)
                 yield Button(_("Write file"), id="write", variant="primary", compact=True)
-            yield Static("", id="report-status")
+            yield StatusLine(id="report-status", hide_when_empty=True)
         yield ReportPreview(id="preview")
         yield FittingFooter()
 
@@ -225,9 +210,6 @@ class ReportsScreen(FieldlogScreen):
         self._show_rows()
         self._focus_first(self._wanted_report)
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     @property
     def report(self) -> str:
         return self.query_one("#report", Select).value  # never blank
@@ -239,46 +221,40 @@ class ReportsScreen(FieldlogScreen):
 
     # --- choices: workshops, their days, countries, the folder ---------------------------
 
-    def reload(self) -> None:
-        if self.app.office is not None:
-            self.load_choices()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="choices")
-    def load_choices(self) -> None:
+    def read(self) -> ReportChoices:
+        from fieldlog.folders import remembered_report_folder
         from fieldlog.services.workshops import list_workshops, workshop_choices, workshop_countries, workshop_offices
 
         db = self.app.db
-        workshops = workshop_choices(db)
-        # The newest page is enough to find the workshop nearest today.
-        ranges = [(row.id, row.start_date, row.end_date) for row in list_workshops(db).rows]
-        countries = workshop_countries(db)
-        offices = workshop_offices(db)
-        folder = remembered_folder()
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.ChoicesLoaded(workshops, ranges, countries, offices, folder))
+        return ReportChoices(
+            workshops=workshop_choices(db),
+            # The newest page is enough to find the workshop nearest today.
+            ranges=[(row.id, row.start_date, row.end_date) for row in list_workshops(db).rows],
+            countries=workshop_countries(db), offices=workshop_offices(db), folder=remembered_report_folder(),
+        )
 
-    def on_reports_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
+    def show(self, choices: ReportChoices) -> None:
         select = self.query_one("#workshop", Select)
         current = select.value
-        self._workshop_ids = {workshop_id for _label, workshop_id in message.workshops}
+        self._workshop_ids = {workshop_id for _label, workshop_id in choices.workshops}
         if self._wanted_workshop in self._workshop_ids:
             chosen = self._wanted_workshop
             self._wanted_workshop = None
         elif current in self._workshop_ids:
             chosen = current
         else:
-            chosen = nearest_workshop(message.ranges, self.app.today)
+            chosen = nearest_workshop(choices.ranges, self.app.today)
         with self.prevent(Select.Changed):
-            select.set_options(message.workshops or [(_("No workshop yet"), NO_WORKSHOP)])
+            select.set_options(choices.workshops or [(_("No workshop yet"), NO_WORKSHOP)])
             if chosen in self._workshop_ids:
                 select.value = chosen
-        refill_keeping_choice(self.query_one("#country", Select), [(country_name(c), c) for c in message.countries],
+        refill_keeping_choice(self.query_one("#country", Select), [(country_name(c), c) for c in choices.countries],
                               country_name)
-        self._office_labels.update((office_id, label) for label, office_id in message.offices)
-        refill_keeping_choice(self.query_one("#office", Select), message.offices, self._office_labels.get)
+        self._office_labels.update((office_id, label) for label, office_id in choices.offices)
+        refill_keeping_choice(self.query_one("#office", Select), choices.offices, self._office_labels.get)
         folder = self.query_one("#folder", Input)
         if not folder.value:
-            folder.value = message.folder
+            folder.value = choices.folder
         self._shown = None  # the records may have changed: build the preview again
         self._workshop_chosen()
 
@@ -340,8 +316,8 @@ class ReportsScreen(FieldlogScreen):
 
     @on(Select.Changed, "#report")
     def report_changed(self) -> None:
-        if self._status_kind == "done":
-            self._say("", "")  # it named the file of another report
+        if self.status.says_done:
+            self.status.say("")  # it named the file of another report
         self._show_rows()
         self.schedule_preview(0)
 
@@ -432,15 +408,15 @@ class ReportsScreen(FieldlogScreen):
         if problem is not None:
             self._pending = self._shown = None
             if problem.error:  # said on the status line, beside the fields
-                self._say(problem.message, "error")
+                self.status.say(problem.message, error=True)
                 await preview.show_message(_("Correct what is marked above to see the report."))
             else:
-                if self._status_kind == "error":
-                    self._say("", "")
+                if self.status.says_error:
+                    self.status.say("")
                 await preview.show_message(problem.message)
             return
-        if self._status_kind == "error":
-            self._say("", "")
+        if self.status.says_error:
+            self.status.say("")
         if request is None or request == self._shown or request == self._pending:
             return
         self._pending = request
@@ -466,7 +442,7 @@ class ReportsScreen(FieldlogScreen):
         if message.request != self._pending:
             return
         self._pending = self._shown = None
-        self._say(message.reason, "error")
+        self.status.say(message.reason, error=True)
         await self.query_one("#preview", ReportPreview).show_message(
             _("Correct what is marked above to see the report."))
 
@@ -483,21 +459,21 @@ class ReportsScreen(FieldlogScreen):
         request, problem = self.read_request()
         self._mark_invalid(problem)
         if problem is not None or request is None:
-            self._say(problem.message if problem else _("Wait a moment: the workshop is being read."),
-                      "error")
+            self.status.say(problem.message if problem else _("Wait a moment: the workshop is being read."),
+                            error=True)
             return
         folder = self.query_one("#folder", Input)
         if not folder.value.strip():
             self._folder_refused(_("Type the folder to write the report in."))
             return
         self.busy = True
-        self._say(_("Writing the file…"), "")
+        self.status.say(_("Writing the file…"))
         self.write_file(request, self.query_one("#format", Select).value, folder.value.strip())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="write")
     def write_file(self, request: ReportRequest, fmt: str, folder_text: str) -> None:
+        from fieldlog.folders import folder_problem, remember_report_folder
         from fieldlog.reports.output import write_report
-        from fieldlog.screens.sync_export import folder_problem
 
         folder = Path(folder_text).expanduser()
         if problem := folder_problem(folder):
@@ -511,12 +487,12 @@ class ReportsScreen(FieldlogScreen):
         except BaseException:
             self.post_message(self.WriteFailed(_("Nothing was written.")))
             raise
-        remember_folder(folder)
+        remember_report_folder(folder)
         self.post_message(self.Written(path))
 
     def on_reports_screen_written(self, message: Written) -> None:
         self.busy = False
-        self._say(_("Written: {path}").format(path=message.path), "done")
+        self.status.say(_("Written: {path}").format(path=message.path), done=True)
         self.notify(_("Report written to {path}").format(path=message.path), title=_("Reports"), markup=False)
 
     def on_reports_screen_write_failed(self, message: WriteFailed) -> None:
@@ -524,19 +500,15 @@ class ReportsScreen(FieldlogScreen):
         if message.folder:
             self._folder_refused(message.reason)
         else:
-            self._say(message.reason, "error")
+            self.status.say(message.reason, error=True)
 
     def _folder_refused(self, reason: str) -> None:
         folder = self.query_one("#folder", Input)
         folder.add_class("-invalid")
         folder.focus()
-        self._say(_("Folder: {reason}").format(reason=reason), "error")
+        self.status.say(_("Folder: {reason}").format(reason=reason), error=True)
 
-    def _say(self, text: str, kind: str) -> None:
+    @property
+    def status(self) -> StatusLine:
         """The status line: an error to fix, where the file went, or nothing."""
-        status = self.query_one("#report-status", Static)
-        status.update(Text(text))  # paths may hold brackets: not markup
-        status.set_class(kind == "error", "-error")
-        status.set_class(kind == "done", "-done")
-        status.display = bool(text)
-        self._status_kind = kind
+        return self.query_one("#report-status", StatusLine)

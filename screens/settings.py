@@ -18,6 +18,7 @@ from fieldlog.i18n import LANGUAGE_NAMES, N_, _, current_language
 from fieldlog.settings import save_language
 from fieldlog.screens.base import FieldlogModal
 from fieldlog.widgets.fitting_footer import FittingFooter
+from fieldlog.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from fieldlog.services.offices import OfficeInfo
@@ -68,7 +69,7 @@ class SettingsScreen(FieldlogModal[str | None]):
             if office is not None:  # no name to change before the office is set up
                 yield Static(_("Your name, recorded with the changes you make:"))
                 yield Input(office.author, max_length=AUTHOR_LENGTH, compact=True, id="author")
-                yield Static("", classes="settings-error", markup=False)
+                yield StatusLine(classes="settings-error", hide_when_empty=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save (Ctrl+S)"), id="choose", variant="primary", compact=True)
                 yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
@@ -122,9 +123,7 @@ class SettingsScreen(FieldlogModal[str | None]):
 
     def on_settings_screen_author_refused(self, message: AuthorRefused) -> None:
         self.saving = False
-        error = self.query_one(".settings-error", Static)
-        error.update(message.reason)
-        error.display = True
+        self.query_one(".settings-error", StatusLine).say(message.reason, error=True)
         self.query_one("#author", Input).focus()
 
     def finish(self, language: str) -> None:

@@ -6,19 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Header, Static
-from textual.worker import get_current_worker
 
 from fieldlog.dates import format_moment
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
-from fieldlog.screens.base import FieldlogScreen
-from fieldlog.screens.sync_export import FIRST_BUNDLE, with_key_only_offices
+from fieldlog.screens.reading_screen import ReadingScreen
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.measured_table import MeasuredTable
 from fieldlog.widgets.paged_table import clip
@@ -29,7 +26,7 @@ if TYPE_CHECKING:
 NAME_WIDTH = 20
 
 
-class SyncScreen(FieldlogScreen):
+class SyncScreen(ReadingScreen["SyncOverview"]):
     BINDINGS = [
         Binding("e", "export", N_("Export")),
         Binding("i", "import_bundles", N_("Import")),
@@ -38,11 +35,6 @@ class SyncScreen(FieldlogScreen):
         # "Keys…": "Keys" alone is already Textual's keys panel (Touches, in French).
         Binding("k", "keys", N_("Keys…")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, overview: SyncOverview) -> None:
-            super().__init__()
-            self.overview = overview
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,27 +61,19 @@ class SyncScreen(FieldlogScreen):
         self.title = _("Sync")
         self.query_one("#peers", DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        if self.app.office is not None:
-            self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> None:
+    def read(self) -> SyncOverview:
         from dataclasses import replace
 
         from fieldlog.keys.trust import list_keys
+        from fieldlog.sync.recipients import with_key_only_offices
         from fieldlog.sync.status import sync_overview
 
         overview = sync_overview(self.app.db)
-        overview = replace(overview, peers=with_key_only_offices(overview.peers, list_keys(self.app.db)))
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(overview))
+        return replace(overview, peers=with_key_only_offices(overview.peers, list_keys(self.app.db)))
 
-    def on_sync_screen_loaded(self, message: Loaded) -> None:
-        overview = message.overview
+    def show(self, overview: SyncOverview) -> None:
+        from fieldlog.sync.recipients import FIRST_BUNDLE
+
         table = self.query_one("#peers", DataTable)
         cursor = table.cursor_row
         table.clear()

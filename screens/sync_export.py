@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,60 +18,18 @@ from fieldlog.i18n import N_, _, ngettext
 from fieldlog.screens.bundle_dialog import BundleDialog
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.form_field import FormField
+from fieldlog.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from fieldlog.keys.material import SecretKeys
-    from fieldlog.keys.trust import KnownKey
     from fieldlog.sync.export import ExportSummary
     from fieldlog.sync.status import PeerStatus
 
 # The Select's value for "everything, for a new office"; office ids are UUIDs, never empty.
 FULL = ""
-# The pending count of an office known only by its trusted key: it has acknowledged nothing yet.
-FIRST_BUNDLE = -1
-
-
-def with_key_only_offices(peers: list[PeerStatus], keys: list[KnownKey]) -> list[PeerStatus]:
-    """The offices known here by their records, then those known only by a trusted key (nothing
-    received from them yet), which can be sent a bundle all the same; each by code."""
-    from fieldlog.sync.status import PeerStatus
-
-    known = {peer.office_id for peer in peers}
-    first = {
-        key.public.office_id: PeerStatus(office_id=key.public.office_id, code=key.code, name=key.public.name,
-                                         pending=FIRST_BUNDLE, last_import_at="", last_export_at="")
-        for key in keys if key.status == "trusted" and key.public.office_id not in known
-    }
-    return [*peers, *sorted(first.values(), key=lambda peer: peer.code)]
-
-
-def remembered_folder() -> str:
-    """The folder last used for bundles, else the home folder."""
-    from fieldlog.settings import Settings
-
-    # Kept even when absent: a USB stick not plugged in yet; the check on export says so.
-    return Settings.load().bundle_folder or str(Path.home())
-
-
-def remember_folder(folder: Path) -> None:
-    from fieldlog.settings import Settings
-
-    try:
-        Settings.update(bundle_folder=str(folder))
-    except OSError:
-        pass  # only a convenience for next time
-
-
-def folder_problem(folder: Path) -> str | None:
-    if not folder.is_dir():
-        return _("This folder does not exist.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return _("This folder cannot be written to.")
-    return None
 
 
 class ExportDialog(BundleDialog):
-    RESULT_ID = "export-result"
     """Dismisses with True when at least one bundle was written."""
 
     BINDINGS = [
@@ -114,7 +71,7 @@ class ExportDialog(BundleDialog):
             )
             yield FormField("folder", _("Folder"), Input(compact=True))
             yield ProgressBar(show_eta=False, id="export-progress")
-            yield Static("", id="export-result")
+            yield StatusLine(id="export-result")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export (Ctrl+S)"), id="export", variant="primary", compact=True)
                 yield Button(_("Close (Esc)"), id="close", compact=True)
@@ -127,13 +84,15 @@ class ExportDialog(BundleDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prepare")
     def prepare(self) -> None:
+        from fieldlog.folders import remembered_bundle_folder
         from fieldlog.keys.trust import list_keys
+        from fieldlog.sync.recipients import with_key_only_offices
         from fieldlog.sync.status import peer_status
 
         keys = list_keys(self.app.db)
         trusted = {key.public.office_id for key in keys if key.status == "trusted"}
         peers = with_key_only_offices(peer_status(self.app.db), keys)
-        self.post_message(self.Prepared(peers, trusted, remembered_folder()))
+        self.post_message(self.Prepared(peers, trusted, remembered_bundle_folder()))
 
     def on_export_dialog_prepared(self, message: Prepared) -> None:
         peers = message.peers
@@ -151,6 +110,8 @@ class ExportDialog(BundleDialog):
 
     @staticmethod
     def _option(peer: PeerStatus, trusted: bool) -> str:
+        from fieldlog.sync.recipients import FIRST_BUNDLE
+
         if not trusted:
             return _("{code} · {name} (key not trusted)").format(code=peer.code, name=peer.name)
         if peer.pending == FIRST_BUNDLE:
@@ -176,7 +137,7 @@ class ExportDialog(BundleDialog):
             folder_field.control.focus()
             return
         self.busy = True
-        self._say(_("Writing the bundle…"), error=False)
+        self.query_one(StatusLine).say(_("Writing the bundle…"))
         bar = self.query_one("#export-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
@@ -184,6 +145,7 @@ class ExportDialog(BundleDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, to: str | None, folder_text: str) -> None:
+        from fieldlog.folders import folder_problem, remember_bundle_folder
         from fieldlog.keys.material import PassphraseRequired
         from fieldlog.sync.export import export_bundle
 
@@ -211,7 +173,7 @@ class ExportDialog(BundleDialog):
         except BaseException:
             self.post_message(self.Refused(_("Nothing was written.")))
             raise
-        remember_folder(folder)
+        remember_bundle_folder(folder)
         self.post_message(self.Written(summary))
 
     def on_bundle_dialog_progressed(self, message: BundleDialog.Progressed) -> None:
@@ -237,7 +199,7 @@ class ExportDialog(BundleDialog):
                     office=summary.to_code
                 ),
             ]
-        self._say("\n".join(lines), error=False)
+        self.query_one(StatusLine).say("\n".join(lines))
         self.query_one("#close", Button).focus()
 
     def on_export_dialog_refused(self, message: Refused) -> None:
@@ -247,9 +209,9 @@ class ExportDialog(BundleDialog):
             field = self.query_one("#field-folder", FormField)
             field.set_error(message.reason)
             field.control.focus()
-            self._say("", error=False)
+            self.query_one(StatusLine).say("")
         else:
-            self._say(message.reason, error=True)
+            self.query_one(StatusLine).say(message.reason, error=True)
 
     def on_export_dialog_locked(self) -> None:
         from fieldlog.screens.passphrase import PassphraseDialog

@@ -16,8 +16,8 @@ from fieldlog.dates import format_moment
 from fieldlog.errors import FieldlogError
 from fieldlog.i18n import N_, _
 from fieldlog.screens.bundle_dialog import BundleDialog
-from fieldlog.screens.sync_export import remember_folder
 from fieldlog.screens.ticked_files import FoundFile, TickedFilesDialog
+from fieldlog.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from fieldlog.keys.material import SecretKeys
@@ -101,6 +101,7 @@ class ImportDialog(TickedFilesDialog[bool], BundleDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, paths: list[Path]) -> None:
+        from fieldlog.folders import remember_bundle_folder
         from fieldlog.keys.material import PassphraseRequired
         from fieldlog.sync.importer import import_bundles, summary_lines
 
@@ -123,7 +124,7 @@ class ImportDialog(TickedFilesDialog[bool], BundleDialog):
         except BaseException:
             self.post_message(self.Refused(_("Nothing was imported.")))
             raise
-        remember_folder(paths[0].parent)
+        remember_bundle_folder(paths[0].parent)
         self.post_message(self.Imported([line for summary in summaries for line in summary_lines(summary)]))
 
     def on_bundle_dialog_progressed(self, message: BundleDialog.Progressed) -> None:
@@ -134,13 +135,13 @@ class ImportDialog(TickedFilesDialog[bool], BundleDialog):
         self.done = True
         self.query_one("#import-progress", ProgressBar).update(total=1, progress=1)
         self.files.deselect_all()
-        self._say("\n".join(message.lines), error=False)
+        self.query_one(StatusLine).say("\n".join(message.lines))
         self.query_one("#close", Button).focus()
 
     def on_import_dialog_refused(self, message: Refused) -> None:
         self.busy = False
         self.query_one("#import-progress").display = False
-        self._say(message.reason, error=True)
+        self.query_one(StatusLine).say(message.reason, error=True)
 
     def on_import_dialog_locked(self, message: Locked) -> None:
         from fieldlog.screens.passphrase import PassphraseDialog

@@ -21,10 +21,10 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from fieldlog.i18n import N_, _
-from fieldlog.screens.base import FieldlogModal, ResultLineMixin
-from fieldlog.screens.sync_export import remembered_folder
+from fieldlog.screens.base import FieldlogModal
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.form_field import FormField
+from fieldlog.widgets.status_line import StatusLine
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def find_files(path: Path, suffix: str) -> list[FoundFile]:
     return sorted(found, key=lambda file: (file.modified, file.path.name), reverse=True)
 
 
-class TickedFilesDialog(ResultLineMixin, FieldlogModal[ScreenResultType]):
+class TickedFilesDialog(FieldlogModal[ScreenResultType]):
     """Subclasses set the texts, the suffix and the ids below, describe the files found
     (`describe`, in the worker), import the ticked ones (`import_files`) and close."""
 
@@ -53,7 +53,8 @@ class TickedFilesDialog(ResultLineMixin, FieldlogModal[ScreenResultType]):
     TICK_FIRST = ""  # Ctrl+S with nothing ticked
     IMPORTING = ""  # said while importing
     SUFFIX = ""
-    FILES_ID = ""  # the SelectionList; the result line (RESULT_ID) scrolls in "RESULT_ID-box"
+    FILES_ID = ""  # the SelectionList
+    RESULT_ID = ""  # the status line, which scrolls in "RESULT_ID-box"
 
     BINDINGS = [
         Binding("ctrl+s", "import_ticked", N_("Import"), priority=True),
@@ -85,7 +86,7 @@ class TickedFilesDialog(ResultLineMixin, FieldlogModal[ScreenResultType]):
             yield SelectionList[str](id=self.FILES_ID, compact=True)
             yield from self.compose_progress()
             with VerticalScroll(id=f"{self.RESULT_ID}-box"):
-                yield Static("", id=self.RESULT_ID)
+                yield StatusLine(id=self.RESULT_ID)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Import (Ctrl+S)"), id="import", variant="primary", compact=True)
                 yield Button(_("Close (Esc)"), id="close", compact=True)
@@ -109,7 +110,9 @@ class TickedFilesDialog(ResultLineMixin, FieldlogModal[ScreenResultType]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prepare")
     def prepare(self) -> None:
-        self.post_message(self.Prepared(remembered_folder()))
+        from fieldlog.folders import remembered_bundle_folder
+
+        self.post_message(self.Prepared(remembered_bundle_folder()))
 
     def on_ticked_files_dialog_prepared(self, message: Prepared) -> None:
         if not self.path_input.value:
@@ -167,10 +170,10 @@ class TickedFilesDialog(ResultLineMixin, FieldlogModal[ScreenResultType]):
             return
         ticked = list(self.files.selected)
         if not ticked:
-            self._say(_(self.TICK_FIRST), error=True)
+            self.query_one(StatusLine).say(_(self.TICK_FIRST), error=True)
             return
         self.busy = True
-        self._say(_(self.IMPORTING), error=False)
+        self.query_one(StatusLine).say(_(self.IMPORTING))
         self.import_files([Path(path) for path in ticked])
 
     def import_files(self, paths: list[Path]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from threading import Lock
@@ -16,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Header, Static
-from textual.worker import get_current_worker
 
 from fieldlog.dates import format_range
 from fieldlog.errors import FieldlogError
@@ -25,12 +25,19 @@ from fieldlog.i18n import N_, _, ngettext
 from fieldlog.services.attendance import Roster, change_role, set_attendance, set_day_attendance, workshop_roster
 from fieldlog.services.workshops import WorkshopPublic, get_workshop
 from fieldlog.vocabulary import WORKSHOP_KINDS, WORKSHOP_STATUSES, label, place
-from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.reading_screen import ReadingScreen
 from fieldlog.widgets.attendance_grid import ABSENT, PRESENT, UNMARKED, AttendanceGrid
 from fieldlog.widgets.fitting_footer import FittingFooter
 
 
-class WorkshopDetailScreen(FieldlogScreen):
+@dataclass(frozen=True)
+class WorkshopRead:
+    workshop: WorkshopPublic
+    roster: Roster
+    writes_seen: int  # the marks saved and shown when the roster was read
+
+
+class WorkshopDetailScreen(ReadingScreen[WorkshopRead]):
     BINDINGS = [
         Binding("i", "enrol", N_("Enrol")),
         Binding("x", "remove", N_("Remove")),
@@ -41,13 +48,6 @@ class WorkshopDetailScreen(FieldlogScreen):
         Binding("f10", "history", N_("History"), show=False),
         Binding("escape", "back", N_("Back"), show=False),
     ]
-
-    class Loaded(Message):
-        def __init__(self, workshop: WorkshopPublic, roster: Roster, writes_seen: int) -> None:
-            super().__init__()
-            self.workshop = workshop
-            self.roster = roster
-            self.writes_seen = writes_seen
 
     class MarkSaved(Message):
         def __init__(self, enrolment_id: str, day: date, present: bool) -> None:
@@ -107,9 +107,6 @@ class WorkshopDetailScreen(FieldlogScreen):
         self.title = _("Workshop")
         self.query_one(AttendanceGrid).focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     @property
     def grid(self) -> AttendanceGrid:
         return self.query_one(AttendanceGrid)
@@ -117,22 +114,19 @@ class WorkshopDetailScreen(FieldlogScreen):
     # --- loading -------------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self.app.db is not None:
+        if self.ready_to_read:
             self.load(self._writes_seen)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self, writes_seen: int) -> None:
-        workshop = get_workshop(self.app.db, self.workshop_id)
-        roster = workshop_roster(self.app.db, self.workshop_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(workshop, roster, writes_seen))
+    def read(self, writes_seen: int) -> WorkshopRead:
+        return WorkshopRead(get_workshop(self.app.db, self.workshop_id), workshop_roster(self.app.db, self.workshop_id),
+                            writes_seen)
 
-    def on_workshop_detail_screen_loaded(self, message: Loaded) -> None:
-        if message.writes_seen != self._writes_seen:
+    def show(self, data: WorkshopRead) -> None:
+        if data.writes_seen != self._writes_seen:
             self.reload()  # a mark was saved while this was being read: read again
             return
-        self.workshop = w = message.workshop
-        roster = message.roster
+        self.workshop = w = data.workshop
+        roster = data.roster
         # Text, not str: a Static reads a str as markup, and "Module [2]" would lose "[2]".
         self.query_one("#workshop-title", Static).update(Text(w.title))
         when = [format_range(w.start_date, w.end_date, long=True), place(w.city, w.country), w.venue]

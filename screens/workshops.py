@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 from fieldlog.dates import format_range
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _
+from fieldlog.services.common import Page
 from fieldlog.services.workshops import WorkshopRow, list_workshops, workshop_countries, workshop_years
 from fieldlog.vocabulary import WORKSHOP_STATUSES, country_name, label, options, place
 from fieldlog.screens.list_screen import RecordListScreen
@@ -62,17 +63,18 @@ class WorkshopsScreen(RecordListScreen):
             offset=offset, limit=limit,
         )
 
-    def on_list_screen_page_loaded(self, message: RecordListScreen.PageLoaded) -> None:
-        """Runs just before ListScreen shows the page: fit the columns to this page."""
+    def show(self, page: Page) -> None:
+        """The columns fitted to this page, then the page."""
         # "Dec 28, 2025 – Jan 20, 2026" is wider than most dates: the title gives way so that
         # every column stays in view at 80 columns.
-        self._dates = {row.id: format_range(row.start_date, row.end_date) for row in message.page.rows}
+        self._dates = {row.id: format_range(row.start_date, row.end_date) for row in page.rows}
         widest = max(map(cell_len, self._dates.values()), default=0)
         self._title_width = max(12, self.app.size.width - OTHER_COLUMNS_WIDTH - widest)
         # A DataTable's columns only ever widen: start from the headers, so a wide date seen
         # on an earlier page does not push "Enrolled" out of view.
         for column in self.query_one("#rows", PagedTable).table.columns.values():
             column.content_width = column.label.cell_len
+        super().show(page)
 
     def cells(self, row: WorkshopRow) -> list:
         # Text, not str: a DataTable reads a str as markup, and "Module [2]" would lose "[2]".
@@ -93,7 +95,7 @@ class WorkshopsScreen(RecordListScreen):
         super().reload(offset)
         # A full reload (shown again, office ready) also refreshes the filters; a search or a
         # page turn does not.
-        if offset is None and self.app.office is not None:
+        if offset is None and self.ready_to_read:
             self.load_filters()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="filters")

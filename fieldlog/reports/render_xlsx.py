@@ -19,7 +19,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from fieldlog.i18n import _
 from fieldlog.reports.document import Cell, Document, Facts, Kind, Note, Part, Table, cell_text
-from fieldlog.services.spreadsheets import _OOXML_ESCAPE
+from fieldlog.xlsx_text import escape_xlsx_text
 
 _NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 HEADING = Font(bold=True, size=14)
@@ -104,7 +104,7 @@ def _value(value: Cell, kind: Kind) -> Any:
 def _cell(sheet: WriteOnlyWorksheet, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
           number_format: str | None = None) -> WriteOnlyCell:
     if isinstance(value, str):
-        value = _OOXML_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+        value = escape_xlsx_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith("="):  # text, shown as typed: never a formula that runs
         cell.data_type = "s"

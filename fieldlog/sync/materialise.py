@@ -4,14 +4,13 @@ an import may touch a hundred thousand records."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
 from fieldlog.models import SYNCED_TABLES
-from fieldlog.services.writer import DERIVED, defaults_of
+from fieldlog.services.writer import DERIVED, defaults_of, write_conflicts
 from fieldlog.sync.columns import table_columns
 from fieldlog.sync.fold import Entry, Folded, fold, load_entries
 
@@ -85,37 +84,6 @@ def _missing_parent(cursor, table: str, row: dict, arriving: frozenset = frozens
     return None
 
 
-def _write_conflicts(cursor, table: str, record_id: str, folded: Folded, *, had_conflicts: bool = True) -> int:
-    """Replace the record's conflicts by those the log now shows; returns how many are new."""
-    if not folded.conflicts:
-        if had_conflicts:
-            cursor.execute("DELETE FROM conflict WHERE table_name = ? AND record_id = ?", (table, record_id))
-        return 0
-    before = {
-        (column, office, hlc)
-        for column, office, hlc in cursor.execute(
-            "SELECT column, loser_office, loser_hlc FROM conflict WHERE table_name = ? AND record_id = ?",
-            (table, record_id),
-        )
-    }
-    cursor.execute("DELETE FROM conflict WHERE table_name = ? AND record_id = ?", (table, record_id))
-    new = 0
-    for lost in folded.conflicts:
-        cursor.execute(
-            "INSERT INTO conflict (table_name, record_id, column, loser_office, loser_hlc, loser_value, loser_author) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (table, record_id, lost.column, lost.office_id, lost.hlc,
-             json.dumps(lost.value, ensure_ascii=False), lost.author),
-        )
-        new += (lost.column, lost.office_id, lost.hlc) not in before
-    return new
-
-
-def refresh_conflicts(cursor, table: str, record_id: str) -> None:
-    """After a local write to a record with open conflicts: some may now be settled."""
-    _write_conflicts(cursor, table, record_id, fold(load_entries(cursor, table, record_id)))
-
-
 def materialise(
     cursor, table: str, record_id: str, *, entries: list[Entry] | None = None, was_parked: bool = True,
     had_conflicts: bool = True, arriving: frozenset = frozenset(),
@@ -145,4 +113,4 @@ def materialise(
     else:
         cursor.execute(_upsert_sql(table), values)
         outcome = NEW if existing is None else UPDATED
-    return outcome, _write_conflicts(cursor, table, record_id, folded, had_conflicts=had_conflicts)
+    return outcome, write_conflicts(cursor, table, record_id, folded, had_conflicts=had_conflicts)
