@@ -13,7 +13,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from fieldlog.errors import FieldlogError
 from fieldlog.formatting import format_number
@@ -22,7 +21,7 @@ from fieldlog.vocabulary import (
     AGENCY_KINDS, OUTCOME_KINDS, PILLARS, ROLES, SEX, VERIFICATION, WORKSHOP_KINDS, WORKSHOP_STATUSES,
     country_name, label,
 )
-from fieldlog.screens.base import FieldlogScreen
+from fieldlog.screens.reading_screen import ReadingScreen
 from fieldlog.widgets.fitting_footer import FittingFooter
 from fieldlog.widgets.measured_table import MeasuredTable
 from fieldlog.widgets.paged_table import clip
@@ -40,14 +39,10 @@ AGENCY_COLUMNS = ("agency_id", "parent_id")
 LONGEST_CHOICE = 300
 
 
-class ConflictsScreen(FieldlogScreen):
-    BINDINGS = [Binding("escape", "back", N_("Back"))]
+class ConflictsScreen(ReadingScreen["tuple[list[ConflictRow], dict[str, str]]"]):
+    """Reads the conflicts, and the names of the agencies their values point to."""
 
-    class Loaded(Message):
-        def __init__(self, rows: list[ConflictRow], agency_names: dict[str, str]) -> None:
-            super().__init__()
-            self.rows = rows
-            self.agency_names = agency_names
+    BINDINGS = [Binding("escape", "back", N_("Back"))]
 
     class Resolved(Message):
         def __init__(self, shown: str) -> None:
@@ -64,6 +59,7 @@ class ConflictsScreen(FieldlogScreen):
         self.rows: dict[str, ConflictRow] = {}
         self.agency_names: dict[str, str] = {}
         self.busy = False
+        self.choices_for: str | None = None  # the field whose values the choices list shows
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,15 +79,7 @@ class ConflictsScreen(FieldlogScreen):
         self.title = _("Conflicts to review")
         self.query_one("#conflict-rows", DataTable).focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        if self.app.office is not None:
-            self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> None:
+    def read(self) -> tuple[list[ConflictRow], dict[str, str]]:
         from fieldlog.errors import NotFound
         from fieldlog.services.agencies import get_agency
         from fieldlog.sync.conflicts import list_conflicts
@@ -106,16 +94,20 @@ class ConflictsScreen(FieldlogScreen):
                             names[choice.value] = get_agency(self.app.db, choice.value).name
                         except NotFound:
                             pass
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(rows, names))
+        return rows, names
 
-    def on_conflicts_screen_loaded(self, message: Loaded) -> None:
-        self.agency_names = message.agency_names
-        self.rows = {}
+    def show(self, data: tuple[list[ConflictRow], dict[str, str]]) -> None:
+        rows, self.agency_names = data
         table = self.query_one("#conflict-rows", DataTable)
-        cursor = table.cursor_row
+        choices = self.query_one("#conflict-choices", OptionList)
+        # A reload (another fieldlog settled something) keeps the field and the value a person
+        # is choosing, by what they are, not where they stood: Enter must keep that value.
+        was, cursor = self.selected, table.cursor_row
+        choosing = self.focused is choices
+        keep = was.choices[choices.highlighted] if was is not None and choices.highlighted is not None else None
+        self.rows = {}
         table.clear()
-        for row in message.rows:
+        for row in rows:
             key = row_key(row)
             self.rows[key] = row
             others = ", ".join(f"{self.shown(row, v)} ({v.office_code})" for v in row.others)
@@ -124,14 +116,18 @@ class ConflictsScreen(FieldlogScreen):
                 Text(clip(f"{self.shown(row, row.current)} ({row.current.office_code})", 18)),
                 Text(clip(others, 18)), key=key,
             )
-        count = len(message.rows)
+        count = len(rows)
         self.query_one("#conflicts-count", Static).update(
             ngettext("{n} field in conflict", "{n} fields in conflict", count).format(n=format_number(count))
             if count else _("No conflicts to review: every field has one value.")
         )
+        still_there = was is not None and row_key(was) in self.rows
         if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
-        self.show_choices()
+            keys = list(self.rows)
+            table.move_cursor(row=keys.index(row_key(was)) if still_there else min(cursor, table.row_count - 1))
+        if choosing and not still_there:  # the field being chosen is settled: none other takes its place
+            table.focus()
+        self.show_choices(keep=keep if still_there else None)
 
     def shown(self, row: ConflictRow, choice: ConflictValue) -> str:
         return shown_value(row.table, row.column, choice, self.agency_names)
@@ -147,10 +143,14 @@ class ConflictsScreen(FieldlogScreen):
 
     @on(DataTable.RowHighlighted, "#conflict-rows")
     def row_highlighted(self) -> None:
-        self.show_choices()
-
-    def show_choices(self) -> None:
         row = self.selected
+        if row is None or row_key(row) != self.choices_for:
+            self.show_choices()
+
+    def show_choices(self, keep: ConflictValue | None = None) -> None:
+        """The values of the selected field, `keep` highlighted if it is still one of them."""
+        row = self.selected
+        self.choices_for = row_key(row) if row is not None else None
         detail = self.query_one("#conflict-detail", Static)
         choices = self.query_one("#conflict-choices", OptionList)
         choices.clear_options()
@@ -168,7 +168,7 @@ class ConflictsScreen(FieldlogScreen):
                 Text.assemble((clip(self.shown(row, choice), LONGEST_CHOICE), "bold"), "  ", (f"({where})", "dim")),
                 id=str(index),
             ))
-        choices.highlighted = 0
+        choices.highlighted = row.choices.index(keep) if keep in row.choices else 0  # the same write
 
     @on(DataTable.RowSelected, "#conflict-rows")
     def row_selected(self, event: DataTable.RowSelected) -> None:

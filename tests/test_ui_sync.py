@@ -17,7 +17,7 @@ from textual.widgets import DataTable, OptionList, SelectionList, Static
 from fieldlog.services.agencies import list_agencies
 from fieldlog.services.participants import create_participant, get_participant, update_participant
 from fieldlog.settings import Settings
-from fieldlog.sync.conflicts import conflict_count
+from fieldlog.sync.conflicts import conflict_count, resolve_conflict
 from fieldlog.sync.export import export_bundle
 from fieldlog.screens.agencies import AgenciesScreen
 from fieldlog.screens.conflicts import ConflictsScreen
@@ -364,6 +364,70 @@ async def test_conflict_review_keeps_the_chosen_value(offices, make_test_app):
         await settle(pilot)
         assert isinstance(app.screen, SyncScreen)
         assert "0 conflicts to review" in text_of(app.screen, "#waiting")
+
+
+def make_two_conflicts(bko: Office, nia: Office) -> list[str]:
+    people = [create_participant(bko.db, family_name=family, given_names=given, sex="F")
+              for family, given in (("Diallo", "Awa"), ("Keïta", "Fanta"))]
+    exchange(bko, nia)
+    for person in people:
+        for office, function in ((bko, "Capitaine"), (nia, "Commandant")):
+            update_participant(office.db, person, function=function)
+    exchange(bko, nia)
+    return people
+
+
+async def open_conflicts(pilot) -> ConflictsScreen:
+    await open_sync(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConflictsScreen)
+    return pilot.app.screen
+
+
+async def test_a_reload_while_choosing_keeps_the_field_and_the_value_being_chosen(offices, make_test_app):
+    """Another fieldlog settles the conflict above the one being chosen: the screen reloads by
+    itself, and Enter still keeps the value highlighted, for the field it was highlighted for."""
+    bko, nia, _hq = offices
+    first, second = make_two_conflicts(bko, nia)
+    app = make_test_app(bko.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conflicts = await open_conflicts(pilot)
+        table = conflicts.query_one("#conflict-rows", DataTable)
+        assert table.row_count == 2
+        await pilot.press("down")
+        chosen = conflicts.selected
+        other_row = next(r for r in conflicts.rows.values() if r.record_id != chosen.record_id)
+        kept = chosen.choices[1].value
+        await pilot.press("enter", "down")
+        resolve_conflict(bko.db, table="participant", record_id=other_row.record_id, column="function",
+                         value=other_row.choices[0].value)
+        conflicts.reload()  # as when the app sees another process's commit
+        await settle(pilot)
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert row(bko.db, "participant", chosen.record_id)["function"] == kept
+        assert conflict_count(bko.db) == 0
+
+
+async def test_a_field_settled_elsewhere_while_choosing_is_not_replaced_by_another(offices, make_test_app):
+    """The conflict being chosen is settled by another fieldlog: Enter must not settle the next
+    one in its place, which the person has not looked at."""
+    bko, nia, _hq = offices
+    make_two_conflicts(bko, nia)
+    app = make_test_app(bko.db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        conflicts = await open_conflicts(pilot)
+        chosen = conflicts.selected
+        await pilot.press("enter", "down")
+        resolve_conflict(bko.db, table="participant", record_id=chosen.record_id, column="function",
+                         value=chosen.choices[0].value)
+        conflicts.reload()
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert conflict_count(bko.db) == 1
 
 
 # --- another process at work ------------------------------------------------------------
