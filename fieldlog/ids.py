@@ -1,4 +1,4 @@
-"""Primary keys: UUIDv7, made where the record is created (DESIGN.md §3.1).
+"""Primary keys: UUIDv7, made where the record is created (docs/ARCHITECTURE.md §3.1).
 
 Attendance is the exception: its key is derived from (enrolment, day), so that two offices
 marking the same person on the same day write to one record and merge per field (§4).

@@ -1,6 +1,6 @@
 """Tables. Every synced table carries `id` (UUIDv7), `origin_office`, `hlc` and `deleted`.
 
-Only primary keys are unique (DESIGN.md §3.2): names, codes and acronyms are matched, never
+Only primary keys are unique (docs/ARCHITECTURE.md §3.2): names, codes and acronyms are matched, never
 constrained. `XBase` holds the fields a person edits; `X(table=True)` adds the sync columns.
 """
 
@@ -160,7 +160,7 @@ class DuplicateDecision(DuplicateDecisionBase, SyncColumns, table=True):
 
 
 class ChangeLog(SQLModel, table=True):
-    """Append-only log of every change, the source of bundles (DESIGN.md §3.4)."""
+    """Append-only log of every change, the source of bundles (docs/ARCHITECTURE.md §3.4)."""
 
     __tablename__ = "change_log"
     office_id: str = Field(primary_key=True, max_length=36)

@@ -1,4 +1,4 @@
-"""Enumerations stored as stable codes and shown translated (DESIGN.md §2)."""
+"""Enumerations stored as stable codes and shown translated (docs/ARCHITECTURE.md §2)."""
 
 from __future__ import annotations
 

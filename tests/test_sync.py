@@ -1,4 +1,4 @@
-"""Bundle sync between offices: merge rules, idempotence, parking, conflicts (DESIGN.md §4)."""
+"""Bundle sync between offices: merge rules, idempotence, parking, conflicts (docs/ARCHITECTURE.md §4)."""
 
 from __future__ import annotations
 

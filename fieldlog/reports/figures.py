@@ -1,6 +1,6 @@
 """Programme figures for a period, computed by SQL aggregates (never row by row in Python).
 
-Who counts as trained is the rule of `services/stats.py` (DESIGN.md §3.7): a day present, as a
+Who counts as trained is the rule of `services/stats.py` (docs/ARCHITECTURE.md §3.7): a day present, as a
 participant (a trainer is not a trainee), at a live workshop that was not cancelled; a person
 counts once however many workshops they attended; records merged as duplicates count once,
 under the record they were merged into; tombstoned people, enrolments and marks not at all.

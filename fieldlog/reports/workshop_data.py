@@ -1,6 +1,6 @@
 """What the sheets of one workshop print: its header, the people enrolled and their marks.
 
-A person is the survivor of any merge of duplicates (DESIGN.md §3.6): two records of one
+A person is the survivor of any merge of duplicates (docs/ARCHITECTURE.md §3.6): two records of one
 person both enrolled make one line, present on a day if either record was.
 """
 

@@ -1,1 +1,1 @@
-"""Sync between offices by bundle files (DESIGN.md §4): format, export, import, conflicts."""
+"""Sync between offices by bundle files (docs/ARCHITECTURE.md §4): format, export, import, conflicts."""

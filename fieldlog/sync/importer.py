@@ -1,4 +1,4 @@
-"""`import_bundles`: verify every file, then apply them all in one transaction (DESIGN.md §4)."""
+"""`import_bundles`: verify every file, then apply them all in one transaction (docs/ARCHITECTURE.md §4)."""
 
 from __future__ import annotations
 

@@ -238,7 +238,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
-    # Accent- and case-insensitive participant search (DESIGN.md §7): an FTS5 index of the live
+    # Accent- and case-insensitive participant search (docs/ARCHITECTURE.md §7): an FTS5 index of the live
     # participants, keyed by the participant's rowid and kept current by triggers. Those in the
     # Trash are left out, so a search counts its matches without reading the participant table.
     # Contentless (content=''): searches read rowids only, and with no content table there is
