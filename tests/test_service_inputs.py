@@ -3,10 +3,8 @@ changes the fields it is given and no other (issue 11)."""
 
 from __future__ import annotations
 
-import ast
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -250,30 +248,3 @@ def test_a_file_updates_a_record_whose_other_fields_would_not_pass_a_form(db, re
     person = participants.get_participant(db, records["person"])
     assert (person.phone, person.country) == ("70 00 00 02", "XX")
 
-
-# ---------------------------------------------------------------- no private name crosses a module
-
-
-def _private_uses(path: Path) -> list[str]:
-    """Private names of another fieldlog module that this file imports or reads."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules = set()
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("fieldlog"):
-            for alias in node.names:
-                if alias.name.startswith("_") and alias.name != "_":
-                    found.append(f"{node.module}.{alias.name}")
-                modules.add(alias.asname or alias.name)
-        elif isinstance(node, ast.Import):
-            modules.update(alias.asname or alias.name for alias in node.names if alias.name.startswith("fieldlog"))
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
-                and node.attr.startswith("_") and not node.attr.startswith("__")):
-            found.append(f"{node.value.id}.{node.attr}")
-    return found
-
-
-def test_the_services_use_no_private_name_of_another_module():
-    services = Path(participants.__file__).parent
-    assert {path.name: _private_uses(path) for path in sorted(services.glob("*.py")) if _private_uses(path)} == {}
