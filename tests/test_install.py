@@ -151,7 +151,8 @@ def test_demo_then_stats(installed):
 
 
 def test_interface_starts_from_the_installed_package(installed):
-    """The Textual app, its styles and its Home screen load from the installed copy."""
+    """The Textual app, its styles, its Home screen and a section's screen load from the
+    installed copy, where the interface exists only as fieldlog.screens."""
     db = installed.outside / "ui.db"
     installed.run("demo", "--db", str(db), "--create-only", check=True)
     out = installed.python(
@@ -166,9 +167,15 @@ def test_interface_starts_from_the_installed_package(installed):
         "            if app.office is not None:\n"
         "                break\n"
         "        print(type(app.screen).__name__, app.office is not None)\n"
+        "        await pilot.press('f3')\n"  # a section's screen is imported when first shown
+        "        for _ in range(50):\n"
+        "            await pilot.pause(0.05)\n"
+        "            if type(app.screen).__name__ != 'HomeScreen':\n"
+        "                break\n"
+        "        print(type(app.screen).__name__)\n"
         "asyncio.run(main())\n"
     )
-    assert out.split() == ["HomeScreen", "True"]
+    assert out.split() == ["HomeScreen", "True", "WorkshopsScreen"]
 
 
 def test_unusable_database_path_is_one_line_on_stderr(installed):
