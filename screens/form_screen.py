@@ -57,10 +57,21 @@ class FormScreen(FieldlogModal[str | None]):
             super().__init__()
             self.errors = errors
 
+    class ChangedMeanwhile(Message):
+        """Fields the person changed that were also changed elsewhere since the form loaded:
+        `now` holds their values in the database, as `read_record` gives them."""
+
+        def __init__(self, now: dict[str, Any]) -> None:
+            super().__init__()
+            self.now = now
+
     def __init__(self, record_id: str | None = None) -> None:
         super().__init__(classes="form-screen")
         self.record_id = record_id
         self.initial: dict[str, Any] | None = None
+        # The record as read when the form opened (or as since seen in a "changed meanwhile"
+        # question), by field name, as `read_record` gives it.
+        self.loaded: dict[str, Any] = {}
         self._typed_early: dict[str, Any] = {}
         self.saving = False
 
@@ -131,6 +142,7 @@ class FormScreen(FieldlogModal[str | None]):
 
     def on_form_screen_loaded(self, message: Loaded) -> None:
         values = dict(message.values)
+        self.loaded = dict(message.values)
         self._typed_early = {}
         if not self.record_id:
             # A quick typist may already have filled fields of a new record: keep what they typed.
@@ -173,6 +185,21 @@ class FormScreen(FieldlogModal[str | None]):
     def dirty(self) -> bool:
         return self.initial is not None and self.collect() != self.initial
 
+    def changes(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The fields the person changed, compared with what the form loaded: a save writes
+        those only, never a value it merely showed (docs/ARCHITECTURE.md §3.8)."""
+        if self.initial is None:
+            return dict(values)
+        return {name: value for name, value in values.items() if name not in self.initial or self.initial[name] != value}
+
+    def changed_meanwhile(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Runs in the save worker: of the fields the person changed, those whose value in the
+        database now differs from what the form loaded, with that value."""
+        if not changes:
+            return {}
+        now = self.read_record()
+        return {name: now.get(name) for name in changes if name in self.loaded and now.get(name) != self.loaded[name]}
+
     # --- saving --------------------------------------------------------------------------
 
     def action_save(self) -> None:
@@ -185,6 +212,15 @@ class FormScreen(FieldlogModal[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def save(self, values: dict[str, Any]) -> None:
         try:
+            if self.record_id:
+                values = self.changes(values)
+                now = self.changed_meanwhile(values)
+                if now:
+                    self.post_message(self.ChangedMeanwhile(now))
+                    return
+                if not values:
+                    self.post_message(self.Saved(self.record_id))
+                    return
             record_id = self.write_record(values)
         except ValidationError as error:
             self.post_message(self.Invalid(error.errors))
@@ -197,6 +233,62 @@ class FormScreen(FieldlogModal[str | None]):
     def on_form_screen_saved(self, message: Saved) -> None:
         self.saving = False
         self.dismiss(message.record_id)
+
+    def on_form_screen_changed_meanwhile(self, message: ChangedMeanwhile) -> None:
+        from fieldlog.screens.changed_meanwhile import MINE, THEIRS, ChangedField, ChangedMeanwhileScreen
+
+        self.saving = False
+        mine = self.collect()
+        changed = [
+            ChangedField(name, self.field_label(name), self.shown_value(name, value), self.shown_value(name, mine.get(name)))
+            for name, value in message.now.items()
+        ]
+        note = self.query_one(".form-message", Static)
+        note.update(_("Nothing was saved yet."))
+
+        def answered(answer: str | None) -> None:
+            if answer not in (MINE, THEIRS):
+                note.update(_("Nothing was saved."))
+                return
+            # Either way the person has now seen these values: a later change is asked again.
+            self.seen_meanwhile(message.now)
+            if answer == THEIRS:
+                self.take_theirs(message.now)
+            self.action_save()
+
+        self.app.push_screen(ChangedMeanwhileScreen(changed), answered)
+
+    def seen_meanwhile(self, now: dict[str, Any]) -> None:
+        """The person was shown these values: they become what the form loaded."""
+        self.loaded.update(now)
+
+    def take_theirs(self, now: dict[str, Any]) -> None:
+        """Show these values and count them as unchanged, so the save leaves them alone."""
+        self.fill(now)
+        seen = self.collect()
+        if self.initial is not None:
+            self.initial.update({name: seen[name] for name in now if name in seen})
+
+    def field_label(self, name: str) -> str:
+        for field in self.query(FormField):
+            if field.field_name == name:
+                return field.label_text.removesuffix(" *")
+        return name
+
+    def shown_value(self, name: str, value: Any) -> str:
+        """A value as the form's control shows it: a choice by its label."""
+        field = next((f for f in self.query(FormField) if f.field_name == name), None)
+        control = field.control if field is not None else None
+        if isinstance(control, (Select, SelectionList)):
+            labels = {v: str(label) for label, v in getattr(control, "_options", ())} if isinstance(control, Select) else {
+                option.value: str(option.prompt) for option in control.options
+            }
+            if isinstance(value, (list, tuple)):
+                return "; ".join(labels.get(item, str(item)) for item in value)
+            return "" if value in (None, "") else labels.get(value, str(value))
+        if isinstance(value, (list, tuple)):
+            return "; ".join(map(str, value))
+        return "" if value is None else str(value)
 
     def on_form_screen_invalid(self, message: Invalid) -> None:
         self.saving = False

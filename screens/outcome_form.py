@@ -9,7 +9,14 @@ from textual.widgets import Static, TextArea
 from fieldlog.dates import date_hint
 from fieldlog.i18n import N_, _, current_language
 from fieldlog.services.agencies import agency_choices
-from fieldlog.services.outcomes import IndicatorValue, get_outcome, save_outcome
+from fieldlog.services.outcomes import (
+    IndicatorChanges,
+    IndicatorEdit,
+    IndicatorValue,
+    LinkChanges,
+    get_outcome,
+    save_outcome,
+)
 from fieldlog.services.workshops import workshop_choices
 from fieldlog.vocabulary import OUTCOME_KINDS, VERIFICATION, options
 from fieldlog.screens.form_screen import FormScreen, choice, text_input
@@ -30,6 +37,26 @@ def indicator_text(value: float) -> str:
 
 def multi_choice() -> MultiChoice:
     return MultiChoice(compact=True)
+
+
+LIST_FIELDS = ("workshop_ids", "agency_ids", "indicators")
+
+
+def indicator_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> IndicatorChanges:
+    """The rows added, the parts changed and the rows removed, `after` compared with `before`
+    (rows of text as the editor gives them); positions count the rows of `after`."""
+    old = {row["id"]: row for row in before if row.get("id")}
+    edits = []
+    for position, row in enumerate(after):
+        parts = {part: row[part] for part in ("name", "value", "unit")}
+        if row.get("id") in old:
+            parts = {part: value for part, value in parts.items() if old[row["id"]][part] != value}
+            if parts:
+                edits.append(IndicatorEdit(position, row["id"], parts))
+        else:
+            edits.append(IndicatorEdit(position, None, parts))
+    kept = {row.get("id") for row in after}
+    return IndicatorChanges(tuple(edits), tuple(i for i in old if i not in kept))
 
 
 class OutcomeFormScreen(FormScreen):
@@ -94,6 +121,8 @@ class OutcomeFormScreen(FormScreen):
 
     def write_record(self, values: dict[str, Any]) -> str:
         values = dict(values)
+        if self.record_id:
+            return self.write_changes(values)
         indicators = [
             IndicatorValue(name=item["name"], value=item["value"], unit=item["unit"], id=item["id"])
             for item in values.pop("indicators", [])
@@ -106,6 +135,71 @@ class OutcomeFormScreen(FormScreen):
             indicators=indicators,
             **values,
         )
+
+    def write_changes(self, changes: dict[str, Any]) -> str:
+        """An edit writes what the person changed: the fields, the links added and removed, the
+        indicator parts changed; a link or indicator made elsewhere meanwhile stays."""
+        initial = self.initial or {}
+        links = {}
+        for name in ("workshop_ids", "agency_ids"):
+            if name in changes:
+                before, after = initial.get(name) or [], changes.pop(name) or []
+                links[name] = LinkChanges(
+                    added=tuple(v for v in after if v not in before), removed=tuple(v for v in before if v not in after)
+                )
+        indicators = None
+        if "indicators" in changes:
+            indicators = indicator_changes(initial.get("indicators") or [], changes.pop("indicators"))
+        return save_outcome(self.app.db, outcome_id=self.record_id, indicators=indicators, **links, **changes)
+
+    def changed_meanwhile(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Links are added and removed one by one, so a link changed meanwhile is no clash; an
+        indicator part is, keyed "indicators.<id>.<part>"."""
+        fields = {name: value for name, value in changes.items() if name not in LIST_FIELDS}
+        if not changes:
+            return {}
+        now = self.read_record()
+        clashes = {name: now.get(name) for name in fields if name in self.loaded and now.get(name) != self.loaded[name]}
+        if "indicators" in changes:
+            loaded = {row["id"]: row for row in self.loaded.get("indicators", []) if row.get("id")}
+            current = {row["id"]: row for row in now.get("indicators", [])}
+            edits = indicator_changes((self.initial or {}).get("indicators") or [], changes["indicators"])
+            for edit in edits.edits:
+                if edit.id is None or edit.id not in loaded or edit.id not in current:
+                    continue
+                for part in edit.parts:
+                    if current[edit.id][part] != loaded[edit.id][part]:
+                        clashes[f"indicators.{edit.id}.{part}"] = current[edit.id][part]
+        return clashes
+
+    def seen_meanwhile(self, now: dict[str, Any]) -> None:
+        super().seen_meanwhile({name: value for name, value in now.items() if not name.startswith("indicators.")})
+        rows = {row.get("id"): row for row in self.loaded.get("indicators", [])}
+        for key, value in now.items():
+            if key.startswith("indicators."):
+                _prefix, indicator_id, part = key.split(".")
+                if indicator_id in rows:
+                    rows[indicator_id][part] = value
+
+    def take_theirs(self, now: dict[str, Any]) -> None:
+        super().take_theirs({name: value for name, value in now.items() if not name.startswith("indicators.")})
+        initial_rows = {row.get("id"): row for row in (self.initial or {}).get("indicators", [])}
+        for key, value in now.items():
+            if key.startswith("indicators."):
+                _prefix, indicator_id, part = key.split(".")
+                for row in self.editor.rows:
+                    if row.indicator_id == indicator_id:
+                        row.inputs[part].value = str(value)
+                if indicator_id in initial_rows:
+                    initial_rows[indicator_id][part] = str(value)
+
+    def field_label(self, name: str) -> str:
+        if name.startswith("indicators."):
+            _prefix, indicator_id, part = name.split(".")
+            row = next((row for row in self.loaded.get("indicators", []) if row.get("id") == indicator_id), {})
+            labels = {"name": _("Name"), "value": _("Value"), "unit": _("Unit")}
+            return _("Indicator {name}: {part}").format(name=row.get("name", ""), part=labels.get(part, part))
+        return super().field_label(name)
 
     # --- the indicator rows are not a FormField ------------------------------------------
 

@@ -22,7 +22,7 @@ from fieldlog.dates import format_range
 from fieldlog.errors import FieldlogError
 from fieldlog.formatting import format_number
 from fieldlog.i18n import N_, _, ngettext
-from fieldlog.services.attendance import Roster, change_role, set_attendance, set_day_attendance, workshop_roster
+from fieldlog.services.attendance import Roster, change_role, mark_day, set_attendance, workshop_roster
 from fieldlog.services.workshops import WorkshopPublic, get_workshop
 from fieldlog.vocabulary import WORKSHOP_KINDS, WORKSHOP_STATUSES, label, place
 from fieldlog.screens.reading_screen import ReadingScreen
@@ -57,11 +57,12 @@ class WorkshopDetailScreen(ReadingScreen[WorkshopRead]):
             self.present = present
 
     class DaySaved(Message):
-        def __init__(self, day: date, present: bool, count: int) -> None:
+        def __init__(self, day: date, present: bool, marked: list[str], changed: dict[str, bool | None]) -> None:
             super().__init__()
             self.day = day
             self.present = present
-            self.count = count
+            self.marked = marked
+            self.changed = changed  # marks changed meanwhile, left as they are: their value now
 
     class MarkFailed(Message):
         def __init__(self, reason: str) -> None:
@@ -152,18 +153,20 @@ class WorkshopDetailScreen(ReadingScreen[WorkshopRead]):
     # quickly on one cell must reach the database as present-then-absent, and a pending save
     # must never be cancelled. So one worker at a time drains a queue of writes.
     def on_attendance_grid_mark_requested(self, message: AttendanceGrid.MarkRequested) -> None:
-        self._queue_write(partial(self._save_mark, message.enrolment_id, message.day, message.present))
+        self._queue_write(partial(self._save_mark, message.enrolment_id, message.day, message.present, message.shown))
 
     def on_attendance_grid_day_requested(self, message: AttendanceGrid.DayRequested) -> None:
-        self._queue_write(partial(self._save_day, message.day, message.present))
+        self._queue_write(partial(self._save_day, message.day, message.present, message.shown))
 
-    def _save_mark(self, enrolment_id: str, day: date, present: bool) -> Message:
-        set_attendance(self.app.db, enrolment_id=enrolment_id, day=day, present=present)
+    # A mark is written only if it is still the one the person saw (§3.8): one changed
+    # meanwhile (another office's, or another window's) is shown, not overwritten.
+    def _save_mark(self, enrolment_id: str, day: date, present: bool, shown: bool | None) -> Message:
+        set_attendance(self.app.db, enrolment_id=enrolment_id, day=day, present=present, shown=shown)
         return self.MarkSaved(enrolment_id, day, present)
 
-    def _save_day(self, day: date, present: bool) -> Message:
-        count = set_day_attendance(self.app.db, workshop_id=self.workshop_id, day=day, present=present)
-        return self.DaySaved(day, present, count)
+    def _save_day(self, day: date, present: bool, shown: dict[str, bool | None]) -> Message:
+        done = mark_day(self.app.db, workshop_id=self.workshop_id, day=day, present=present, shown=shown)
+        return self.DaySaved(day, present, done.marked, done.changed_meanwhile)
 
     def _queue_write(self, job: Callable[[], Message]) -> None:
         with self._write_lock:
@@ -197,8 +200,19 @@ class WorkshopDetailScreen(ReadingScreen[WorkshopRead]):
     def on_workshop_detail_screen_day_saved(self, message: DaySaved) -> None:
         self._writes_seen += 1
         grid = self.grid
-        for enrolment_id in list(grid.marks):
+        for enrolment_id in message.marked:
             grid.set_mark(enrolment_id, message.day, message.present)
+        if message.changed:
+            self.notify(
+                ngettext(
+                    "{n} mark was changed meanwhile and left as it is.",
+                    "{n} marks were changed meanwhile and left as they are.",
+                    len(message.changed),
+                ).format(n=len(message.changed)),
+                severity="warning", timeout=8, markup=False,
+            )
+            grid.forget_requests()
+            self.reload()
 
     def on_workshop_detail_screen_mark_failed(self, message: MarkFailed) -> None:
         self.notify(message.reason, severity="error", timeout=8, markup=False)

@@ -21,7 +21,8 @@ from fieldlog.services import spreadsheets
 from fieldlog.services.spreadsheets import InvalidRows, export_records, import_records
 from fieldlog.vocabulary import WORKSHOP_KINDS
 
-PARTICIPANT_COLUMNS = ["id", "family_name", "given_names", "sex", "agency_id", "function", "country", "phone", "email"]
+PARTICIPANT_COLUMNS = ["id", "family_name", "given_names", "sex", "agency_id", "function", "country", "phone", "email",
+                       "version"]
 
 
 def _count(db, table: str) -> int:
@@ -434,3 +435,81 @@ def test_a_large_registration_list_is_checked_without_a_query_per_row(db, people
     assert summary.created == 2000
     assert len(statements) < 20
     assert participants.count_participants(db) == 2002
+
+
+# ---------------------------------------------------------------- a file re-imported after others' changes
+
+
+def _exported(db, tmp_path, name="participants.csv"):
+    out = tmp_path / name
+    export_records(db, table="participants", fmt="csv", out=out)
+    return out, _read_exported_csv(out)
+
+
+def _rewrite(out, rows):
+    _write_csv(out, [list(rows[0]), *([row[k] for k in rows[0]] for row in rows)])
+
+
+def test_a_cell_left_as_exported_does_not_revert_a_change_made_since(db, people, tmp_path):
+    """The phone is corrected in fieldlog after the export (a form, another office's bundle);
+    the file, edited only in its function column, must not put the old phone back."""
+    out, rows = _exported(db, tmp_path)
+    participants.update_participant(db, people["maiga"], phone="0022370000000")
+    row = next(r for r in rows if r["id"] == people["maiga"])
+    row["function"] = "Présidente de chambre"
+    _rewrite(out, rows)
+
+    summary = import_records(db, table="participants", path=out)
+    assert (summary.updated, summary.unchanged) == (1, 1)
+    person = participants.get_participant(db, people["maiga"])
+    assert (person.phone, person.function) == ("0022370000000", "Présidente de chambre")
+    op, data, _ours = _log_for(db, people["maiga"])[-1]
+    assert json.loads(data) == {"function": "Présidente de chambre"}
+
+
+def test_a_cell_edited_in_the_file_and_in_fieldlog_since_is_listed_and_nothing_applied(db, people, tmp_path, capsys):
+    out, rows = _exported(db, tmp_path)
+    participants.update_participant(db, people["maiga"], phone="0022370000000")
+    row = next(r for r in rows if r["id"] == people["maiga"])
+    row["phone"], row["function"] = "0022379999999", "Présidente de chambre"
+    _rewrite(out, rows)
+    before = _log_for(db, people["maiga"])
+
+    assert _cli("import", "participants", str(out), db=db) == 1
+    err = capsys.readouterr().err
+    assert "row 2: phone: Changed in fieldlog since this file was exported." in err or \
+        "row 3: phone: Changed in fieldlog since this file was exported." in err, err
+    assert _log_for(db, people["maiga"]) == before
+    assert participants.get_participant(db, people["maiga"]).phone == "0022370000000"
+
+
+def test_a_correction_from_another_office_stamped_before_the_export_survives(tmp_path):
+    """Niamey corrects a phone before headquarters exports its spreadsheet, but the bundle
+    arrives after: the correction is newer than the file, whatever its stamp."""
+    from tests.sync_helpers import Office
+
+    hq, nia = Office(tmp_path, "HQ"), Office(tmp_path, "NIA", "NE")
+    person = participants.create_participant(hq.db, family_name="Garba", given_names="Zeinabou", sex="F",
+                                             phone="+227 90 00 00 00")
+    nia.receive(hq.send(full=True))
+    participants.update_participant(nia.db, person, phone="+227 96 11 22 33")
+    late = nia.send(hq)
+    out, rows = _exported(hq.db, tmp_path)
+    hq.receive(late)
+    rows[0]["function"] = "Capitaine"
+    _rewrite(out, rows)
+
+    import_records(hq.db, table="participants", path=out)
+    person_now = participants.get_participant(hq.db, person)
+    assert (person_now.phone, person_now.function) == ("+227 96 11 22 33", "Capitaine")
+    hq.close()
+    nia.close()
+
+
+def test_a_version_cell_fieldlog_did_not_write_is_refused(db, people, tmp_path):
+    out, rows = _exported(db, tmp_path)
+    rows[0]["version"] = "edited by hand"
+    _rewrite(out, rows)
+    with pytest.raises(InvalidRows) as refused:
+        import_records(db, table="participants", path=out)
+    assert [(r.field, r.row) for r in refused.value.rows] == [("version", 2)]

@@ -62,19 +62,21 @@ class AttendanceGrid(MeasuredTable):
     class MarkRequested(Message):
         """A person asked to mark one enrolled person present or absent on one day."""
 
-        def __init__(self, enrolment_id: str, day: date, present: bool) -> None:
+        def __init__(self, enrolment_id: str, day: date, present: bool, shown: bool | None = None) -> None:
             super().__init__()
             self.enrolment_id = enrolment_id
             self.day = day
             self.present = present
+            self.shown = shown  # the mark the person saw (or had asked for): written only if still so
 
     class DayRequested(Message):
         """A person asked to mark everyone present (or absent) on one day."""
 
-        def __init__(self, day: date, present: bool = True) -> None:
+        def __init__(self, day: date, present: bool = True, shown: dict[str, bool | None] | None = None) -> None:
             super().__init__()
             self.day = day
             self.present = present
+            self.shown = dict(shown or {})  # enrolment id -> the mark the person saw that day
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
@@ -188,14 +190,18 @@ class AttendanceGrid(MeasuredTable):
         current = self.requested.get((enrolment_id, day), self.mark(enrolment_id, day))
         present = current is not True
         self.requested[(enrolment_id, day)] = present
-        self.post_message(self.MarkRequested(enrolment_id, day, present))
+        self.post_message(self.MarkRequested(enrolment_id, day, present, current))
 
     def action_all_present(self) -> None:
         day = self.current_day
         if day is not None:
+            shown = {
+                enrolment_id: self.requested.get((enrolment_id, day), self.mark(enrolment_id, day))
+                for enrolment_id in self.marks
+            }
             for enrolment_id in self.marks:
                 self.requested[(enrolment_id, day)] = True
-            self.post_message(self.DayRequested(day, True))
+            self.post_message(self.DayRequested(day, True, shown))
 
     def move_to(self, enrolment_id: str, day: date) -> None:
         """Put the cursor on one person and day (used after a reload and by tests)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,12 +10,35 @@ from sqlalchemy import select, text
 
 from fieldlog.database import Database
 from fieldlog.dates import days_between, parse_date
-from fieldlog.errors import NotFound, ValidationError
+from fieldlog.errors import FieldlogError, NotFound, ValidationError
 from fieldlog.i18n import _
 from fieldlog.ids import attendance_id
 from fieldlog.models import Attendance, Enrolment, Participant, Workshop
 from fieldlog.services.writer import writing
 from fieldlog.vocabulary import ROLES
+
+
+# `shown` when the caller does not say what the person saw: the mark is written whatever it was.
+NOT_SHOWN = object()
+
+
+class MarkChangedMeanwhile(FieldlogError):
+    """The mark in the database is not the one the person saw: nothing was written."""
+
+
+def mark_text(present: bool | None) -> str:
+    if present is None:
+        return _("not marked")
+    return _("present") if present else _("absent")
+
+
+@dataclass(frozen=True)
+class DayMarks:
+    """What marking a day did: the enrolments marked, and those left alone because their mark
+    changed since the grid showed it (their mark now)."""
+
+    marked: list[str]
+    changed_meanwhile: dict[str, bool | None]
 
 
 @dataclass(frozen=True)
@@ -150,10 +174,26 @@ def _mark(writer, enrolment_id: str, day: date, present: bool) -> None:
         writer.insert(Attendance, {"enrolment_id": enrolment_id, "day": day, "present": present})
 
 
-def set_attendance(db: Database, *, enrolment_id: str, day: date | str, present: bool) -> None:
+def _current_mark(session, enrolment_id: str, day: date) -> bool | None:
+    existing = session.get(Attendance, attendance_id(enrolment_id, day))
+    return None if existing is None or existing.deleted else existing.present
+
+
+def set_attendance(
+    db: Database, *, enrolment_id: str, day: date | str, present: bool, shown: bool | None | object = NOT_SHOWN
+) -> None:
+    """Mark one person on one day. Given `shown` (the mark the person saw: True, False or None
+    for none), the mark is written only if it is still that one; otherwise nothing is written
+    and MarkChangedMeanwhile says what it is now (docs/ARCHITECTURE.md §3.8)."""
     day = parse_date(day)
     with writing(db) as writer:
         _check_day(writer.session, enrolment_id, day)
+        if shown is not NOT_SHOWN:
+            now = _current_mark(writer.session, enrolment_id, day)
+            if now != shown:
+                raise MarkChangedMeanwhile(
+                    _("This mark was changed meanwhile: it is now {mark}. Nothing was saved.").format(mark=mark_text(now))
+                )
         _mark(writer, enrolment_id, day, present)
 
 
@@ -172,6 +212,32 @@ def set_day_attendance(db: Database, *, workshop_id: str, day: date | str, prese
         for enrolment_id in enrolments:
             _mark(writer, enrolment_id, day, present)
     return len(enrolments)
+
+
+def mark_day(
+    db: Database, *, workshop_id: str, day: date | str, present: bool, shown: Mapping[str, bool | None]
+) -> DayMarks:
+    """Mark on one day the people a grid showed (`shown`: enrolment id -> the mark seen), in one
+    transaction. A mark that changed since (an absent mark another office recorded, say) is
+    left as it is and reported; people enrolled since, whom the grid did not show, are not marked."""
+    day = parse_date(day)
+    marked, changed = [], {}
+    with writing(db) as writer:
+        workshop = _live_workshop(writer.session, workshop_id)
+        if not workshop.start_date <= day <= workshop.end_date:
+            raise ValidationError({"day": _("This day is not a day of the workshop.")})
+        for enrolment_id, seen in shown.items():
+            enrolment = writer.session.get(Enrolment, enrolment_id)
+            if enrolment is None or enrolment.deleted or enrolment.workshop_id != workshop_id:
+                continue
+            now = _current_mark(writer.session, enrolment_id, day)
+            if now != seen:
+                changed[enrolment_id] = now
+                continue
+            if now != present:
+                _mark(writer, enrolment_id, day, present)
+            marked.append(enrolment_id)
+    return DayMarks(marked, changed)
 
 
 def enrolled_participant_ids(db: Database, workshop_id: str) -> set[str]:

@@ -30,6 +30,32 @@ class IndicatorValue:
 
 
 @dataclass(frozen=True)
+class LinkChanges:
+    """The links a person added and removed, and only those: a link made or removed elsewhere
+    meanwhile is left as it is (docs/ARCHITECTURE.md §3.8)."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorEdit:
+    """One indicator row a person added (`id` None: every part) or changed (the parts changed)."""
+
+    position: int  # the row's number in the form, for its errors ("indicators.N.part")
+    id: str | None
+    parts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class IndicatorChanges:
+    """The indicators a person added, changed or removed; the others are left as they are."""
+
+    edits: tuple[IndicatorEdit, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OutcomeRow:
     id: str
     title: str
@@ -86,6 +112,20 @@ def _checked_indicators(check: Checker, indicators: Sequence[IndicatorValue]) ->
     return checked
 
 
+def _checked_edits(check: Checker, changes: IndicatorChanges) -> IndicatorChanges:
+    rules = {
+        "name": partial(Checker.text, required=True, max_length=300),
+        "value": Checker.number,
+        "unit": partial(Checker.text, max_length=80),
+    }
+    edits = []
+    for edit in changes.edits:
+        parts = {"name": "", "value": None, "unit": "", **edit.parts} if edit.id is None else edit.parts
+        clean = {part: rules[part](check, f"indicators.{edit.position}.{part}", value) for part, value in parts.items()}
+        edits.append(IndicatorEdit(edit.position, edit.id, clean))
+    return IndicatorChanges(tuple(edits), tuple(changes.removed))
+
+
 def validate_outcome(values: Mapping[str, Any], *, current: Mapping[str, Any] | None = None) -> dict:
     """The clean values of a new outcome, or, given the `current` record, of the changes
     `values` make to it (those fields only). Raises ValidationError, field by field."""
@@ -116,6 +156,39 @@ def _sync_links(writer: Writer, model: type[SyncColumns], outcome_id: str, colum
             writer.set_deleted(model, row.id, False)
 
 
+def _change_links(writer: Writer, model: type[SyncColumns], outcome_id: str, column: str, changes: LinkChanges) -> None:
+    """Add and remove only the links named; a target is matched as stored or as the record it
+    was merged into (the form shows a merged agency as its survivor)."""
+    table = model.__table__
+    rows = writer.session.execute(
+        select(table.c.id, table.c[column], table.c.deleted, MergeMap.into_id)
+        .outerjoin(MergeMap, and_(MergeMap.table_name == column.removesuffix("_id"), MergeMap.record_id == table.c[column]))
+        .where(table.c.outcome_id == outcome_id)
+    ).all()
+    for target in dict.fromkeys(changes.removed):
+        for row in rows:
+            if target in (row[1], row.into_id) and not row.deleted:
+                writer.set_deleted(model, row.id, True)
+    for target in dict.fromkeys(changes.added):
+        matching = [row for row in rows if target in (row[1], row.into_id)]
+        if any(not row.deleted for row in matching):
+            continue
+        if matching:
+            writer.set_deleted(model, matching[0].id, False)
+        else:
+            writer.insert(model, {"outcome_id": outcome_id, column: target})
+
+
+def _change_indicators(writer: Writer, outcome_id: str, changes: IndicatorChanges) -> None:
+    for edit in changes.edits:
+        if edit.id is None:
+            writer.insert(Indicator, {"outcome_id": outcome_id, **edit.parts})
+        else:
+            writer.update(Indicator, edit.id, dict(edit.parts))
+    for gone in changes.removed:
+        writer.set_deleted(Indicator, gone, True)
+
+
 def _sync_indicators(writer: Writer, outcome_id: str, indicators: list[IndicatorValue]) -> None:
     live = set(
         writer.session.execute(
@@ -138,17 +211,23 @@ def save_outcome(
     db: Database,
     *,
     outcome_id: str | None = None,
-    workshop_ids: Sequence[str] | None = None,
-    agency_ids: Sequence[str] | None = None,
-    indicators: Sequence[IndicatorValue] | None = None,
+    workshop_ids: Sequence[str] | LinkChanges | None = None,
+    agency_ids: Sequence[str] | LinkChanges | None = None,
+    indicators: Sequence[IndicatorValue] | IndicatorChanges | None = None,
     **values: Unpack[OutcomeFields],
 ) -> str:
     """Create an outcome (no `outcome_id`) or change one, with its links and indicators, in
     one transaction. A change writes the fields given and no other; links or indicators not
-    given (None) are left as they are, and given, become exactly the list."""
+    given (None) are left as they are; given as a list, they become exactly the list; given as
+    `LinkChanges` or `IndicatorChanges`, only the links and indicators named are written."""
     check = Checker()
     clean = checked_fields(check, RULES, values, record="outcome", partial=outcome_id is not None)
-    indicator_values = None if indicators is None else _checked_indicators(check, indicators)
+    if indicators is None:
+        indicator_values = None
+    elif isinstance(indicators, IndicatorChanges):
+        indicator_values = _checked_edits(check, indicators)
+    else:
+        indicator_values = _checked_indicators(check, indicators)
     check.check()
     with writing(db) as writer:
         if outcome_id is None:
@@ -158,9 +237,13 @@ def save_outcome(
         for model, column, wanted in (
             (OutcomeWorkshop, "workshop_id", workshop_ids), (OutcomeAgency, "agency_id", agency_ids),
         ):
-            if wanted is not None:
+            if isinstance(wanted, LinkChanges):
+                _change_links(writer, model, outcome_id, column, wanted)
+            elif wanted is not None:
                 _sync_links(writer, model, outcome_id, column, list(wanted))
-        if indicator_values is not None:
+        if isinstance(indicator_values, IndicatorChanges):
+            _change_indicators(writer, outcome_id, indicator_values)
+        elif indicator_values is not None:
             _sync_indicators(writer, outcome_id, indicator_values)
     return outcome_id
 

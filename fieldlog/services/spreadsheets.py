@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fieldlog.database import Database
 from fieldlog.errors import FieldlogError, ValidationError
@@ -38,11 +38,14 @@ from fieldlog.models import (
 )
 # The services' own validation, so that a file is held to exactly the rules of the forms.
 from fieldlog.services import agencies, outcomes, participants, workshops
-from fieldlog.services.writer import Writer, writing
+from fieldlog.log_vector import held_vector
+from fieldlog.services.writer import Writer, raw_cursor, writing
+from fieldlog.sync.fold import fold, load_entries
 from fieldlog.xlsx_text import escape_xlsx_text, unescape_xlsx_text
 
 FORMATS = ("csv", "xlsx", "json")
 IMPORT_SUFFIXES = (".csv", ".xlsx")
+VERSION = "version"  # the last column of an export: which changes of the record it shows
 _ID_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 
@@ -101,6 +104,10 @@ class TableSpec:
     @property
     def columns(self) -> tuple[str, ...]:
         return ("id", *self.fields)
+
+    @property
+    def exported_columns(self) -> tuple[str, ...]:
+        return (*self.columns, VERSION)
 
     @property
     def date_fields(self) -> frozenset[str]:
@@ -193,6 +200,7 @@ def table_spec(name: str) -> TableSpec:
 
 
 def _live_rows(db: Database, spec: TableSpec) -> Iterator[tuple]:
+    """Each live record's columns, then its `version` (see _versions)."""
     table = spec.model.__table__
     # A record merged into its duplicate counts as that one everywhere (docs/ARCHITECTURE.md §3.6).
     merged_away = select(MergeMap.record_id).where(MergeMap.table_name == spec.table)
@@ -202,7 +210,36 @@ def _live_rows(db: Database, spec: TableSpec) -> Iterator[tuple]:
         .order_by(*(table.c[name] for name in spec.order_by))
     )
     with db.read() as session:
-        yield from session.execute(query.execution_options(yield_per=1000))
+        versions = _versions(session, spec)
+        for row in session.execute(query.execution_options(yield_per=1000)):
+            yield (*row, versions.get(row[0], ""))
+
+
+def _versions(session, spec: TableSpec) -> dict[str, str]:
+    """Per record, which of its change-log entries the export shows: for each office that wrote
+    it, how much of that office's log this database held ("office:seq", office ids without
+    dashes). On import, a cell equal to the value it had then was not edited in the file."""
+    held = held_vector(session)
+    offices: dict[str, list[str]] = {}
+    for record_id, office_id in session.execute(
+        text("SELECT DISTINCT record_id, office_id FROM change_log WHERE table_name = :table"), {"table": spec.table}
+    ):
+        offices.setdefault(record_id, []).append(office_id)
+    return {
+        record_id: " ".join(f"{office.replace('-', '')}:{held.get(office, 0)}" for office in sorted(ids))
+        for record_id, ids in offices.items()
+    }
+
+
+def _parse_version(token: Any) -> dict[str, int] | None:
+    """{office id without dashes: seq} from a `version` cell; None if fieldlog did not write it."""
+    parts = {}
+    for part in str(token).split():
+        office, _colon, seq = part.partition(":")
+        if not (len(office) == 32 and all(c in "0123456789abcdef" for c in office) and seq.isdigit()):
+            return None
+        parts[office] = int(seq)
+    return parts or None
 
 
 def _text_cell(value: Any) -> str:
@@ -213,7 +250,7 @@ def _text_cell(value: Any) -> str:
 
 def _write_csv(stream: TextIO, spec: TableSpec, rows: Iterable[tuple], *, lineterminator: str) -> int:
     writer = csv.writer(stream, lineterminator=lineterminator)
-    writer.writerow(spec.columns)
+    writer.writerow(spec.exported_columns)
     count = 0
     for row in rows:
         writer.writerow([_text_cell(v) for v in row])
@@ -223,7 +260,7 @@ def _write_csv(stream: TextIO, spec: TableSpec, rows: Iterable[tuple], *, linete
 
 def _write_json(stream: TextIO, spec: TableSpec, rows: Iterable[tuple]) -> int:
     records = [
-        {name: (v.isoformat() if isinstance(v, date) else v) for name, v in zip(spec.columns, row)}
+        {name: (v.isoformat() if isinstance(v, date) else v) for name, v in zip(spec.exported_columns, row)}
         for row in rows
     ]
     json.dump(records, stream, ensure_ascii=False, indent=2)
@@ -239,9 +276,9 @@ def _write_xlsx(binary: IO[bytes], spec: TableSpec, rows: Iterable[tuple]) -> in
     book = Workbook(write_only=True)
     sheet = book.create_sheet(spec.table)
     sheet.freeze_panes = "A2"
-    for n, name in enumerate(spec.columns, start=1):
+    for n, name in enumerate(spec.exported_columns, start=1):
         sheet.column_dimensions[get_column_letter(n)].width = 38 if name == "id" else 20
-    sheet.append(list(spec.columns))
+    sheet.append(list(spec.exported_columns))
 
     def cell(value: Any) -> Any:
         if isinstance(value, date):
@@ -388,10 +425,10 @@ def _header(path: Path, spec: TableSpec, cells: list[Any]) -> list[str]:
     for n, name in enumerate(names, start=1):
         if not name:
             raise FieldlogError(_("Column {n} of {path} has no name in the first row.").format(n=n, path=path))
-        if name not in spec.columns:
+        if name not in spec.exported_columns:
             raise FieldlogError(
                 _('Unknown column "{name}" in {path}; the columns of {table} are: {columns}.').format(
-                    name=name, path=path, table=spec.table, columns=", ".join(spec.columns))
+                    name=name, path=path, table=spec.table, columns=", ".join(spec.exported_columns))
             )
         if name in seen:
             raise FieldlogError(_('The column "{name}" appears twice in {path}.').format(name=name, path=path))
@@ -437,18 +474,49 @@ def _changes_for_update(spec: TableSpec, values: dict) -> dict:
 
 
 Checked = list[tuple[int, str | None, dict]]  # (row number, id to update or None, clean values or changes)
+# (record id, its `version` cell, the row's changes, the record now) -> (the changes made in the
+# file, the fields changed both in the file and in fieldlog since the export)
+SinceExport = Callable[[str, dict[str, int], dict[str, Any], dict[str, Any]], tuple[dict[str, Any], list[str]]]
+
+
+def _shown(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _since_export(cursor, table: str) -> SinceExport:
+    """A file exported with its `version` column is compared with what the record held when it
+    was exported: a cell left as exported is not an edit, even if fieldlog's value changed since
+    (another office's correction, a form) — writing it back would revert that change."""
+
+    def edits(record_id: str, version: dict[str, int], proposed: dict[str, Any], now_row: dict[str, Any]):
+        entries = load_entries(cursor, table, record_id)
+        then = fold(e for e in entries if e.seq <= version.get(e.office_id.replace("-", ""), 0))
+        now = fold(entries)
+        changes, clashes = {}, []
+        for name, value in proposed.items():
+            if _shown(value) == _shown(now_row.get(name)) or now.stamps.get(name) == then.stamps.get(name):
+                changes[name] = value  # unchanged, or fieldlog's value is still the one exported
+            elif _shown(value) != _shown(then.values.get(name)):
+                clashes.append(name)  # edited in the file, and changed in fieldlog since
+        return changes, clashes
+
+    return edits
 
 
 def _check_rows(
     ctx: _Context, spec: TableSpec, rows: list[tuple[int, dict, bool]], current: dict[str, dict],
-    invalid: list[InvalidRow],
+    invalid: list[InvalidRow], since_export: SinceExport,
 ) -> Checked:
     checked: Checked = []
     first_row_of: dict[str, int] = {}
     for number, values, stray in rows:
         record_id = values.get("id") or None
+        cell = values.pop(VERSION, None)
+        version = None if _is_blank(cell) else _parse_version(cell)
         reason = None
-        if stray:
+        if version is None and not _is_blank(cell) and record_id:
+            reason = (VERSION, _("Not a version fieldlog wrote: leave it as exported, or empty the cell."))
+        elif stray:
             reason = ("", _("A value stands in a column without a name in the first row."))
         elif record_id in first_row_of:
             reason = ("id", _("The same record is already on row {n}.").format(n=first_row_of[record_id]))
@@ -462,6 +530,12 @@ def _check_rows(
         if record_id:
             first_row_of[record_id] = number
             proposed = _changes_for_update(spec, values)
+            if version is not None:
+                proposed, clashes = since_export(record_id, version, proposed, current[record_id])
+                if clashes:
+                    invalid.extend(InvalidRow(number, name, _("Changed in fieldlog since this file was exported."))
+                                   for name in clashes)
+                    continue
         else:
             proposed = {k: v for k, v in values.items() if k != "id" and not _is_blank(v)}
         try:
@@ -498,7 +572,7 @@ def _plan(ctx: _Context, writer: Writer, spec: TableSpec, names: list[str], data
     plan = _Plan()
     rows = [(number, *_row_values(spec, names, cells)) for number, cells in data]
     current = _current_rows(writer, spec, list({values["id"] for _n, values, _s in rows if values.get("id")}))
-    checked = _check_rows(ctx, spec, rows, current, plan.invalid)
+    checked = _check_rows(ctx, spec, rows, current, plan.invalid, _since_export(raw_cursor(writer.session), spec.table))
     if spec.table == "agency":
         checked = _without_agency_cycles(ctx, checked, plan.invalid)
     for _number, record_id, clean in checked:
