@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_report.register(commands, _common)
     from fieldlog import cli_keys
     cli_keys.register(commands, _common)
+    from fieldlog import cli_clock
+    cli_clock.register(commands, _common)
     return parser
 
 

@@ -174,6 +174,28 @@ class ChangeLog(SQLModel, table=True):
     # Per column, the stamps [hlc, office] this write knowingly replaced; tells an edit made
     # after seeing another office's value from a concurrent one (a conflict).
     base: str = Field(default="{}", sa_column_kwargs={"server_default": "{}"})
+    # After a restore (docs/ARCHITECTURE.md §4.11): the seq of a clashing entry of the same office
+    # whose content this entry carries again under a fresh number; 0 for every ordinary entry.
+    restamp_of: int = Field(default=0, index=True, sa_column_kwargs={"server_default": "0"})
+
+
+class ClashEntry(SQLModel, table=True):
+    """Another version of a change-log entry (office, seq) than the one held here: two entries given
+    the same number by an office restored from a backup. Kept, and passed on by coordinators, until
+    that office has given the losing version a number of its own (docs/ARCHITECTURE.md §4.11)."""
+
+    __tablename__ = "clash_entry"
+    office_id: str = Field(primary_key=True, max_length=36)
+    seq: int = Field(primary_key=True)
+    digest: str = Field(primary_key=True, max_length=64)
+    hlc: int = Field(default=0)
+    table_name: str = Field(max_length=40)
+    record_id: str = Field(max_length=36)
+    op: str = Field(max_length=10)
+    data: str = Field(default="{}")
+    author: str = Field(default="", max_length=200)
+    base: str = Field(default="{}")
+    restamp_of: int = Field(default=0)
 
 
 class LocalState(SQLModel, table=True):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from fieldlog.database import Database
 
 # Every Alembic revision in order; a test checks this against migrations/versions.
-REVISIONS = ("0001_initial", "0002_no_deleted_index", "0003_sync", "0004_office_keys")
+REVISIONS = ("0001_initial", "0002_no_deleted_index", "0003_sync", "0004_office_keys", "0005_restores")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # The files SQLite keeps beside a database while it is open, or after a crash.

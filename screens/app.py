@@ -138,8 +138,12 @@ class FieldlogApp(App):
     @work(thread=True, exit_on_error=False)
     def check_office(self) -> None:
         from fieldlog.services.offices import local_office
+        from fieldlog.sync.clock_bound import clock_notice, read_clock
 
-        self.post_message(self.OfficeChecked(local_office(self.db)))
+        office = local_office(self.db)
+        if office is not None and (notice := clock_notice(read_clock(self.db))):  # "your clock is wrong"
+            self.call_from_thread(self.notify, notice, severity="warning", timeout=60)
+        self.post_message(self.OfficeChecked(office))
 
     def on_fieldlog_app_office_checked(self, message: OfficeChecked) -> None:
         if message.office is not None:

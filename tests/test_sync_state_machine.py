@@ -168,6 +168,8 @@ class Replica:
     seq_seen: int  # own change-log entries already in the model
     offset: int = 0  # its wall clock's error, in milliseconds
     imported: set[str] = field(default_factory=set)  # bundle ids imported here
+    forgotten: set[str] = field(default_factory=set)  # its own bundles made after the backup it was restored from
+    restored: bool = False  # restored from a backup: an import may bring back, or re-number, its own entries
 
     def exists(self, table: str, record_id: str, *, live: bool = False) -> bool:
         where = " AND deleted = 0" if live else ""
@@ -205,6 +207,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.writes: dict[tuple[str, str, str], list[tuple[tuple[int, str], object]]] = {}
         self.bundle_names = 0
         self.seed = 0
+        self.backups: list[tuple[str, Path, int, frozenset[str], int]] = []  # code, file, seq, imported, pool size
+        self.may_vanish: set[tuple[str, int, str]] = set()  # (office, hlc, record): held only by a restored office
 
     def _open(self, code: str) -> Replica:
         path = self.folder / f"{code}.db"
@@ -265,9 +269,29 @@ class SyncMachine(RuleBasedStateMachine):
     def time_passes(self, millis):
         self.now += millis
 
-    @rule(code=st.sampled_from(CODES), offset=st.integers(-6 * HOUR, 6 * HOUR))
+    # Beyond the bound too (a computer set days ahead or behind): bundles with changes stamped more
+    # than a day ahead of the importer's clock are refused whole (_import expects it).
+    @rule(code=st.sampled_from(CODES), offset=st.integers(-6 * HOUR, 6 * HOUR) | st.integers(20 * HOUR, 30 * HOUR)
+          | st.sampled_from((-3 * 24 * HOUR, 3 * 24 * HOUR, 400 * 24 * HOUR)))
     def a_clock_is_reset(self, code, offset):
         self.replicas[code].offset = offset
+        if abs(offset) > 24 * HOUR:
+            note("a clock set more than a day off")
+
+    def _refused_for_clock(self, replica: Replica, bundles: list[Bundle]) -> bool:
+        """Whether a change new to the replica is stamped beyond the bound of its clock."""
+        from fieldlog.sync.clock_bound import BOUND_MS
+        from tests.sync_helpers import read_bundle
+
+        held = set(_raw(replica.db, "SELECT office_id, seq FROM change_log"))
+        limit = self.now + replica.offset + BOUND_MS
+        for bundle in bundles:
+            for line in read_bundle(bundle.path, replica.db)[1]:
+                entry = json.loads(line)
+                if (entry["office_id"], entry["seq"]) not in held and entry["hlc"] >> 16 > limit:
+                    return True
+                held.add((entry["office_id"], entry["seq"]))
+        return False
 
     # --- the model of local writes --------------------------------------------------------
 
@@ -329,6 +353,13 @@ class SyncMachine(RuleBasedStateMachine):
         parent = data.draw(st.none() | st.just("pick"), label="has parent")
         if parent:
             parent = self._draw_record(data, replica, "agency")
+        if parent and self._makes_a_cycle(replica, "a new agency", parent):
+            # Its parents form a cycle (two offices reorganised at once): the service refuses it.
+            with self.acting(replica), pytest.raises(ValidationError):
+                create_agency(replica.db, **values, parent_id=parent)
+            assert self._new_writes(replica) == []
+            note("an agency refused under parents that form a cycle")
+            return
         with self.acting(replica):
             agency = create_agency(replica.db, **values, parent_id=parent)
         self.records["agency"].append(agency)
@@ -625,11 +656,24 @@ class SyncMachine(RuleBasedStateMachine):
         self._export(self.replicas[codes[0]], to=codes[1])
 
     def _import(self, replica: Replica, bundles: list[Bundle]):
-        known = all(b.bundle_id in replica.imported or b.origin == replica.code for b in bundles)
+        known = all(b.bundle_id in replica.imported or b.origin == replica.code and b.bundle_id not in replica.forgotten
+                    for b in bundles)
         before = content_hash(replica.db) if known else None
+        if self._refused_for_clock(replica, bundles):
+            from fieldlog.sync.clock_bound import ClockAhead
+            from tests.sync_helpers import database_dump
+
+            dump = database_dump(replica.db)
+            with self.acting(replica), pytest.raises(ClockAhead):
+                import_bundles(replica.db, [b.path for b in bundles])
+            assert database_dump(replica.db) == dump, "a refused bundle changed the database"
+            note("a bundle refused: a change stamped more than a day ahead")
+            return []
         with self.acting(replica):
             summaries = import_bundles(replica.db, [b.path for b in bundles])
         assert len(summaries) == len(bundles)
+        if replica.restored:  # its own entries come back, or are re-numbered: none is a new write
+            self._returned_own(replica)
         assert self._new_writes(replica) == [], "an import wrote entries in this office's name"
         if known:
             note("a bundle imported again")
@@ -652,8 +696,8 @@ class SyncMachine(RuleBasedStateMachine):
         """The common case: a bundle written and imported straight away (the pool keeps it too)."""
         sender, receiver = self.replicas[codes[0]], self.replicas[codes[1]]
         to = None if full else receiver.code
-        summary, = self._import(receiver, [self._export(sender, to=to)])
-        if summary.new_entries:
+        summaries = self._import(receiver, [self._export(sender, to=to)])
+        if summaries and summaries[0].new_entries:
             note("a bundle sent and received with new changes")
 
     @precondition(lambda self: self.pool)
@@ -691,6 +735,77 @@ class SyncMachine(RuleBasedStateMachine):
         bundle = data.draw(st.sampled_from([b for b in self.pool if b.bundle_id in replica.imported]), label="bundle")
         self._import(replica, [bundle])
 
+    # --- restores (docs/ARCHITECTURE.md §4.11) ---------------------------------------------
+
+    @precondition(lambda self: len(self.backups) < 4)
+    @rule(code=st.sampled_from(CODES))
+    def back_up_a_database(self, code):
+        replica = self.replicas[code]
+        path = self.folder / f"backup-{len(self.backups)}-{code}.db"
+        source, target = sqlite3.connect(replica.db.path), sqlite3.connect(path)
+        try:
+            source.backup(target)  # a consistent copy, WAL included
+        finally:
+            source.close()
+            target.close()
+        seq = _raw(replica.db, "SELECT seq_last FROM local_state")[0][0]
+        self.backups.append((code, path, seq, frozenset(replica.imported), len(self.pool)))
+
+    @precondition(lambda self: self.backups)
+    @rule(data=st.data())
+    def restore_a_backup(self, data):
+        """An office restores its database from an older copy and keeps working."""
+        self._restore(data.draw(st.sampled_from(self.backups), label="backup"))
+
+    @rule(data=st.data(), codes=st.lists(st.sampled_from(CODES), min_size=2, max_size=2, unique=True))
+    def lose_work_to_a_restore(self, data, codes):
+        """The case that matters: an office backs up, works, sends that work, restores the backup,
+        and works again with the same sequence numbers."""
+        code, peer = codes
+        self.back_up_a_database(code)
+        backup = self.backups[-1]
+        self.create_a_participant(data, code)
+        self.edit_a_field(data, code, "participant")
+        self.send_and_receive([code, peer], full=data.draw(st.sampled_from((False, False, True)), label="full"))
+        self._restore(backup)
+        self.create_a_participant(data, code)
+        self.edit_a_field(data, code, data.draw(st.sampled_from(tuple(EDITABLE)), label="table"))
+
+    def _restore(self, backup) -> None:
+        code, path, seq, imported, pool_size = backup
+        replica = self.replicas[code]
+        others = [r for r in self.replicas.values() if r is not replica]
+        for entry in _raw(replica.db, "SELECT office_id, hlc, record_id FROM change_log"):
+            if not any(_raw(r.db, "SELECT 1 FROM change_log WHERE office_id = ? AND hlc = ? AND record_id = ?", entry)
+                       for r in others):
+                self.may_vanish.add(entry)
+        if any(_raw(r.db, "SELECT 1 FROM change_log WHERE office_id = ? AND seq > ?", (replica.office_id, seq))
+               for r in others):
+            note("a restore lost changes of its own that other offices hold")
+        replica.db.close()
+        for companion in ("-wal", "-shm"):
+            Path(f"{replica.db.path}{companion}").unlink(missing_ok=True)
+        shutil.copy(path, replica.db.path)
+        replica.db = open_database(replica.db.path)
+        replica.seq_seen, replica.imported, replica.restored = seq, set(imported), True
+        replica.forgotten |= {b.bundle_id for b in self.pool[pool_size:] if b.origin == code}
+        note("a database restored from a backup")
+
+    def _returned_own(self, replica: Replica) -> None:
+        """After an import into a restored office: its own entries that came back or were given a
+        fresh number are writes the model knows (same office, stamp and record), never new ones."""
+        last = _raw(replica.db, "SELECT seq_last FROM local_state")[0][0]
+        known = {(stamp, table, record) for (table, record, _column), writes in self.writes.items()
+                 for stamp, _value in writes}
+        for hlc, table, record, restamp_of in _raw(
+            replica.db, "SELECT hlc, table_name, record_id, restamp_of FROM change_log WHERE office_id = ? AND seq > ?",
+            (replica.office_id, replica.seq_seen),
+        ):
+            assert ((hlc, replica.office_id), table, record) in known or table == "office", \
+                "an import wrote a new change in this office's name"
+            note("an entry re-numbered after a restore" if restamp_of else "a lost entry came back to its office")
+        replica.seq_seen = max(replica.seq_seen, last)
+
     @invariant()
     def databases_are_sound(self):
         for replica in self.replicas.values():
@@ -699,13 +814,19 @@ class SyncMachine(RuleBasedStateMachine):
     # --- the end: everything delivered ---------------------------------------------------
 
     def _deliver_everything(self) -> None:
+        from fieldlog.sync.clock_bound import BOUND_MS
+
+        # Every clock is set right, and time passes until no stamp held is beyond the bound.
+        for replica in self.replicas.values():
+            replica.offset = 0
+            top = _raw(replica.db, "SELECT max(hlc) FROM change_log")[0][0] or 0
+            self.now = max(self.now, (top >> 16) - BOUND_MS)
         hq = self.replicas["HQ"]
         fields = [self.replicas[c] for c in FIELD_OFFICES]
-        # Every office sends everything to the coordinator...
-        self._import(hq, [self._export(office, to=None) for office in fields])
-        # ...which sends each one what it has not acknowledged: a delta, relayed entries included.
-        for office in fields:
-            self._import(office, [self._export(hq, to=office.code)])
+        restored = any(r.restored for r in self.replicas.values())
+        rounds = self._rounds(hq, fields, restored)
+        if restored:
+            STATS[f"examples with a restore, delivered in {rounds} rounds"] += 1
         final = content_hash(hq.db)
         for office in fields:
             assert content_hash(office.db) == final, f"{office.code} differs from HQ after a delta from HQ"
@@ -720,6 +841,8 @@ class SyncMachine(RuleBasedStateMachine):
         late_bundle = self._export(self.late, to=None)
         for replica in self.replicas.values():
             self._import(replica, [late_bundle])
+        if restored:  # old bundles may hold versions a restored office has yet to re-number
+            self._rounds(hq, [*fields, self.late], restored)
         # The coordinator reviews a conflict; its choice settles it on every office.
         settled = self._resolve_one_at_the_end(hq)
         if settled:
@@ -731,10 +854,11 @@ class SyncMachine(RuleBasedStateMachine):
         hashes = {r.code: content_hash(r.db) for r in everyone}
         assert len(set(hashes.values())) == 1, f"replicas differ after full delivery: {hashes}"
         vectors = {r.code: local_vector_of(r.db) for r in everyone}
-        assert all(v == vectors["HQ"] for v in vectors.values())
+        assert all(v == vectors["HQ"] for v in vectors.values()), vectors
         for replica in everyone:
             self._check_database(replica)
             assert _raw(replica.db, "SELECT table_name, record_id, missing_table, missing_id FROM parked") == []
+            assert _raw(replica.db, "SELECT office_id, seq FROM clash_entry") == [], "a clash is left unsettled"
             assert _raw(replica.db, "SELECT * FROM merge_map ORDER BY 1, 2") == \
                 _raw(hq.db, "SELECT * FROM merge_map ORDER BY 1, 2")
         assert {p.code: p.pending for p in peer_status(hq.db)} == {c: 0 for c in [*FIELD_OFFICES, LATE]}
@@ -748,6 +872,19 @@ class SyncMachine(RuleBasedStateMachine):
         STATS["examples ending with merges"] += bool(_raw(hq.db, "SELECT 1 FROM merge_map LIMIT 1"))
         STATS["examples ending with an agency cycle"] += any(
             self._makes_a_cycle(hq, a, hq.value("agency", a, "parent_id")) for a in self.records["agency"])
+
+    def _rounds(self, hq: Replica, offices: list[Replica], restored: bool) -> int:
+        """Every office sends everything to the coordinator, which sends each one what it has not
+        acknowledged (a delta, relayed entries included). After a restore, entries re-numbered on
+        detection travel in the next rounds; how many are needed is returned."""
+        for rounds in range(1, 6):
+            self._import(hq, [self._export(office, to=None) for office in offices])
+            for office in offices:
+                self._import(office, [self._export(hq, to=office.code)])
+            final, vector = content_hash(hq.db), local_vector_of(hq.db)
+            if not restored or all(content_hash(o.db) == final and local_vector_of(o.db) == vector for o in offices):
+                break
+        return rounds
 
     def _resolve_one_at_the_end(self, hq: Replica) -> tuple[str, str, str] | None:
         conflicts = list_conflicts(hq.db)
@@ -765,11 +902,21 @@ class SyncMachine(RuleBasedStateMachine):
 
     def _no_write_lost(self, replica: Replica) -> None:
         """Each field holds the value of its latest write by (HLC, office id), whoever wrote it."""
+        held_log = set(_raw(replica.db, "SELECT office_id, hlc, record_id FROM change_log")) if self.may_vanish else None
         for (table, record_id, column), writes in self.writes.items():
+            if held_log is not None:
+                # A write only a restored office held, in no bundle delivered, is gone with its backup.
+                for (hlc, office), _value in writes:
+                    assert (office, hlc, record_id) in held_log or (office, hlc, record_id) in self.may_vanish, \
+                        f"a write to {table}.{column} of {record_id} is lost"
+                writes = [w for w in writes if (w[0][1], w[0][0], record_id) in held_log]
+                if not writes:
+                    continue
             stamp, value = max(writes, key=lambda w: w[0])
             assert replica.exists(table, record_id), f"{table} {record_id} was written but is missing"
             held = replica.value(table, record_id, column)
-            assert held == _stored(value), (
+            # After a restore, a clock set back may stamp two different writes alike: either may win.
+            assert held in {_stored(v) for s, v in writes if s == stamp}, (
                 f"{table}.{column} of {record_id} holds {held!r}; the latest write {stamp} was {value!r}"
             )
 

@@ -25,11 +25,14 @@ class BadEntry(ValueError):
 
 
 def entry_to_wire(row) -> dict[str, Any]:
-    return {
+    wire = {
         "office_id": row.office_id, "seq": row.seq, "hlc": row.hlc, "table": row.table_name,
         "record_id": row.record_id, "op": row.op, "data": json.loads(row.data),
         "base": json.loads(row.base or "{}"), "author": row.author,
     }
+    if getattr(row, "restamp_of", 0):  # only entries re-stamped after a restore carry it (§4.11)
+        wire["restamp_of"] = row.restamp_of
+    return wire
 
 
 def _text(value: Any, limit: int, name: str) -> str:
@@ -96,4 +99,5 @@ def entry_from_wire(line: bytes) -> dict[str, Any]:
         "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
         "author": _text(raw.get("author", ""), MAX_AUTHOR, "author"),
         "base": json.dumps(base, sort_keys=True) if base else "{}",
+        "restamp_of": _count(raw.get("restamp_of", 0), "restamp_of"),
     }

@@ -22,13 +22,14 @@ from fieldlog.keys.trust import published_list
 from fieldlog.sync.bundle_file import SUFFIX, BundleWriter
 from fieldlog.sync.entries import entry_to_wire
 from fieldlog.sync.offices import find_office
+from fieldlog.sync.restores import aside_rows, entry_digest_at
 from fieldlog.sync.sealed import write_sealed
 from fieldlog.sync.vectors import local_vector, peer_acked, sendable_vector
 
 Progress = Callable[[int, int], None]
 
 _ENTRIES = (
-    "SELECT office_id, seq, hlc, table_name, record_id, op, data, base, author FROM change_log "
+    "SELECT office_id, seq, hlc, table_name, record_id, op, data, base, author, restamp_of FROM change_log "
     "WHERE office_id = :office AND seq > :after ORDER BY seq"
 )
 
@@ -120,7 +121,14 @@ def _write(connection, path: Path, me, target, full: bool, sendable: dict, vecto
             counts[row.table_name] = counts.get(row.table_name, 0) + 1
             if progress and writer.entries % 1000 == 0:
                 progress(writer.entries, total)
-    extra = {"trusted_offices": published_list(keyring.all())} if keyring.own.public.role == "coordinator" else {}
+    coordinator = keyring.own.public.role == "coordinator"
+    if coordinator:  # versions of one (office, seq) kept aside, on their way to that office (§4.11)
+        for row in aside_rows(connection):
+            writer.add(entry_to_wire(row))
+            counts[row.table_name] = counts.get(row.table_name, 0) + 1
+    cursor = connection.connection.driver_connection.cursor()
+    seen_digest = {office: entry_digest_at(cursor, office, top) for office, top in vector.items() if top}
+    extra = {"trusted_offices": published_list(keyring.all())} if coordinator else {}
     manifest, plain = writer.finish({
         **extra,
         "bundle_id": new_id(),
@@ -134,6 +142,7 @@ def _write(connection, path: Path, me, target, full: bool, sendable: dict, vecto
         "full": bool(full),
         "contains": contains,
         "seen": vector,
+        "seen_digest": seen_digest,  # what our entry at each top says: a peer restored from a backup differs
         "counts": counts,
     })
     write_sealed(path, plain, keyring, recipients)

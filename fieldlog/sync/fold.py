@@ -73,8 +73,14 @@ class Folded:
     conflicts: list[LostWrite] = field(default_factory=list)
 
 
+def _order(entry: Entry) -> tuple[int, str, int]:
+    # The seq breaks a tie that only an office restored from a backup can make (§4.11): its clock,
+    # set back too, may stamp two different writes alike.
+    return entry.hlc, entry.office_id, entry.seq
+
+
 def fold(entries: Iterable[Entry]) -> Folded:
-    ordered = sorted(entries, key=lambda e: e.stamp)
+    ordered = sorted(entries, key=_order)
     result = Folded()
     writes: dict[str, list[tuple[Entry, Any]]] = {}
     for entry in ordered:
@@ -111,7 +117,7 @@ def replaced_knowingly(entries: Iterable[Entry], columns) -> dict[str, list[Stam
     write of the same value. Those of losing values are left out: they stay conflicts until a
     person settles them (Writer.update's `settles`)."""
     writes: dict[str, list[tuple[Entry, Any]]] = {}
-    for entry in sorted(entries, key=lambda e: e.stamp):
+    for entry in sorted(entries, key=_order):
         for column, value in entry.data.items():
             if column in columns and column not in ENTRY_FIELDS:
                 writes.setdefault(column, []).append((entry, value))

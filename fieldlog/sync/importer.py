@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fieldlog.database import Database
 from fieldlog.errors import NotInitialised
-from fieldlog.hlc import HybridClock, unpack, wall_millis
+from fieldlog.hlc import HybridClock, wall_millis
 from fieldlog.i18n import _, ngettext
 from fieldlog.schema import REVISIONS
 from fieldlog.services.writer import raw_cursor
@@ -16,9 +16,11 @@ from fieldlog.keys.keyring import Keyring, load_keyring
 from fieldlog.keys.material import SecretKeys
 from fieldlog.keys.trust import KnownKey
 from fieldlog.sync.bundle_file import BundleError, iter_lines, read_manifest, verify_payload
+from fieldlog.sync.clock_bound import refuse_if_ahead
 from fieldlog.sync.sealed import open_sealed
 from fieldlog.sync.entries import BadEntry, entry_from_wire
 from fieldlog.sync.export import now_text
+from fieldlog.sync.restores import Clashes, trusted_seen
 from fieldlog.sync.materialise import NEW, PARKED, UNCHANGED, UPDATED, entries_of_affected, materialise
 from fieldlog.sync.vectors import record_ack
 
@@ -31,8 +33,8 @@ TABLE_ORDER = (
 )
 FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
 _STAGE = (
-    "INSERT OR IGNORE INTO change_log (office_id, seq, hlc, table_name, record_id, op, data, author, base) "
-    "VALUES (:office_id, :seq, :hlc, :table_name, :record_id, :op, :data, :author, :base)"
+    "INSERT OR IGNORE INTO change_log (office_id, seq, hlc, table_name, record_id, op, data, author, base, restamp_of) "
+    "VALUES (:office_id, :seq, :hlc, :table_name, :record_id, :op, :data, :author, :base, :restamp_of)"
 )
 
 
@@ -163,7 +165,7 @@ def _not_relayable(bundle: CheckedBundle) -> BundleError:
     ).format(name=bundle.name, office=bundle.signer.code))
 
 
-def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Progress | None) -> int:
+def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Progress | None, clashes: Clashes) -> int:
     """Add the bundle's entries to the change log; returns the highest new stamp."""
     manifest = bundle.manifest
     total = manifest["entries"]
@@ -187,11 +189,14 @@ def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Prog
         if cursor.rowcount == 1:
             summary.new_entries += 1
             top_stamp = max(top_stamp, entry["hlc"])
-            summary.future_stamps += unpack(entry["hlc"])[0] > future
+            refuse_if_ahead(cursor, bundle, entry, future)  # clocks are bounded (sync/clock_bound.py)
             cursor.execute(
                 "INSERT OR IGNORE INTO sync_affected (table_name, record_id) VALUES (?, ?)",
                 (entry["table_name"], entry["record_id"]),
             )
+            summary.new_entries -= clashes.arrived(cursor, entry)  # 1: an original re-stamped already, given up
+        elif clashes.held(cursor, entry):  # the same number held for another entry (§4.11)
+            summary.new_entries += 1
         if progress and summary.entries % 1000 == 0:
             progress(summary.entries, total * 2)
     if summary.entries != total or counts != manifest.get("counts", counts):
@@ -314,7 +319,11 @@ def _apply(session, bundle: CheckedBundle, *, progress: Progress | None = None) 
         "(table_name TEXT, record_id TEXT, PRIMARY KEY (table_name, record_id)) WITHOUT ROWID"
     )
     cursor.execute("DELETE FROM sync_affected")
-    top_stamp = _stage(cursor, bundle, summary, progress)
+    clashes = Clashes.start(cursor, office_id)
+    top_stamp = _stage(cursor, bundle, summary, progress, clashes)
+    seen = _vector(manifest.get("seen", {}))
+    seq_last = clashes.finish(cursor, seq_last, seen)  # restores: move past every own number seen (§4.11)
+    top_stamp = max(top_stamp, clashes.top)
     touched = _apply_affected(cursor, summary, progress)
     if touched & {"duplicate_decision", "participant", "agency"}:
         _rebuild_merges(session)
@@ -329,7 +338,8 @@ def _apply(session, bundle: CheckedBundle, *, progress: Progress | None = None) 
     )
     now = now_text()
     if manifest["origin_office"] != office_id:
-        record_ack(session, manifest["origin_office"], _vector(manifest.get("seen", {})), now=now)
+        record_ack(session, manifest["origin_office"], trusted_seen(cursor, manifest, seen, office_id, local[2]),
+                   now=now, replace=not summary.seen_before)
     cursor.execute(
         "INSERT OR REPLACE INTO bundle_import (bundle_id, origin_office, imported_at, entries, new_entries) "
         "VALUES (?, ?, ?, ?, ?)",

@@ -6,16 +6,14 @@ import json
 
 from sqlalchemy import text
 
+from fieldlog.log_vector import held_vector
+
 Vector = dict[str, int]
 
 
 def local_vector(session) -> Vector:
     """What this database holds, per office. Entries above a gap are held but not claimed."""
-    vector: Vector = {}
-    rows = session.execute(text("SELECT office_id, max(seq) AS top, count(*) AS n FROM change_log GROUP BY office_id"))
-    for office_id, top, count in rows:
-        vector[office_id] = top if top == count else _contiguous_top(session, office_id)
-    return vector
+    return held_vector(session)
 
 
 def sendable_vector(session, me: str, vector: Vector) -> Vector:
@@ -23,21 +21,6 @@ def sendable_vector(session, me: str, vector: Vector) -> Vector:
     (an office's bundles carry no one else's changes; the coordinator relays them)."""
     role = session.execute(text("SELECT role FROM office_key WHERE status = 'own'")).scalar()
     return dict(vector) if role == "coordinator" else {office: top for office, top in vector.items() if office == me}
-
-
-def _contiguous_top(session, office_id: str) -> int:
-    first_gap = session.execute(
-        text(
-            "SELECT c.seq FROM change_log c WHERE c.office_id = :office AND NOT EXISTS "
-            "(SELECT 1 FROM change_log n WHERE n.office_id = c.office_id AND n.seq = c.seq + 1) "
-            "ORDER BY c.seq LIMIT 1"
-        ),
-        {"office": office_id},
-    ).scalar()
-    has_first = session.execute(
-        text("SELECT 1 FROM change_log WHERE office_id = :office AND seq = 1"), {"office": office_id}
-    ).scalar()
-    return first_gap if has_first else 0
 
 
 def merge_vectors(first: Vector, second: Vector) -> Vector:
@@ -52,9 +35,11 @@ def peer_acked(session, office_id: str) -> Vector:
     return json.loads(raw) if raw else {}
 
 
-def record_ack(session, office_id: str, seen: Vector, *, now: str) -> None:
-    """A bundle from `office_id` tells what it has received: that, and only that, is delivered."""
-    acked = merge_vectors(peer_acked(session, office_id), seen)
+def record_ack(session, office_id: str, seen: Vector, *, now: str, replace: bool = False) -> None:
+    """A bundle from `office_id` tells what it has received: that, and only that, is delivered.
+    `replace`: a bundle not imported before states what the peer holds now, even less than it once
+    said (it was restored from a backup, or gave up a clashing entry): what it lacks is sent again."""
+    acked = dict(seen) if replace else merge_vectors(peer_acked(session, office_id), seen)
     session.execute(
         text(
             "INSERT INTO peer (office_id, acked, last_import_at, last_export_at) VALUES (:o, :a, :now, '') "
