@@ -16,7 +16,7 @@ from fieldlog.keys.keyring import Keyring, load_keyring
 from fieldlog.keys.material import SecretKeys
 from fieldlog.keys.trust import KnownKey
 from fieldlog.sync.bundle_file import BundleError, iter_lines, read_manifest, verify_payload
-from fieldlog.sync.clock_bound import refuse_if_ahead
+from fieldlog.sync.clock_bound import BOUND_MS, refuse_if_ahead
 from fieldlog.sync.sealed import open_sealed
 from fieldlog.sync.entries import BadEntry, entry_from_wire
 from fieldlog.sync.export import now_text
@@ -31,7 +31,7 @@ TABLE_ORDER = (
     "office", "agency", "participant", "workshop", "enrolment", "attendance",
     "outcome", "outcome_workshop", "outcome_agency", "indicator", "duplicate_decision",
 )
-FUTURE_TOLERANCE_MS = 24 * 3600 * 1000
+
 _STAGE = (
     "INSERT OR IGNORE INTO change_log (office_id, seq, hlc, table_name, record_id, op, data, author, base, restamp_of) "
     "VALUES (:office_id, :seq, :hlc, :table_name, :record_id, :op, :data, :author, :base, :restamp_of)"
@@ -171,7 +171,7 @@ def _stage(cursor, bundle: CheckedBundle, summary: ImportSummary, progress: Prog
     total = manifest["entries"]
     counts: dict[str, int] = {}
     top_stamp = 0
-    future = wall_millis() + FUTURE_TOLERANCE_MS
+    future = wall_millis() + BOUND_MS
     signer_office = bundle.signer.public.office_id
     may_relay = bundle.signer.is_coordinator
     for line in iter_lines(bundle.data, bundle.name, manifest, bundle.offset):
